@@ -1,0 +1,23 @@
+/** Values a query binds. Integers are bigint on the way in and out, on both engines. */
+export type SqlValue = string | bigint | number | null | Uint8Array | boolean;
+export type Row = Record<string, unknown>;
+export type Engine = 'sqlite' | 'postgres';
+
+/**
+ * What a module may do with its tables. SQL is written once, portably: `$1, $2…` placeholders, types
+ * BIGINT / TEXT / BLOB-or-BYTEA via `blobType`, no engine-specific functions outside `engine` checks.
+ */
+export interface Queryable {
+  readonly engine: Engine;
+  query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Runs a statement and returns the number of rows it changed. */
+  exec(sql: string, params?: readonly SqlValue[]): Promise<number>;
+}
+
+export interface Db extends Queryable {
+  /** Runs fn in one transaction; commits if it resolves (durably: synchronous=FULL / fsync), rolls back if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export const blobType = (engine: Engine): string => (engine === 'postgres' ? 'BYTEA' : 'BLOB');

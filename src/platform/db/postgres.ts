@@ -19,7 +19,7 @@ class PgQueryable implements Queryable {
   constructor(client: pg.Pool | pg.PoolClient) {
     this.client = client;
   }
-  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+  async query<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     const r = await this.client.query(sql, norm(params));
     return fix<T>(r.rows);
   }

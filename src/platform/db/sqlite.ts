@@ -45,7 +45,7 @@ export class SqliteDb implements Db {
   }
 
   /** Synchronous access for single-writer hot paths (the ledger's group commit). */
-  querySync<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): T[] {
+  querySync<T = Row>(sql: string, params: readonly SqlValue[] = []): T[] {
     return this.stmt(sql).all(...bind(params)) as T[];
   }
 
@@ -72,7 +72,7 @@ export class SqliteDb implements Db {
 
   private readonly direct: Queryable = {
     engine: 'sqlite',
-    query: async <T extends Row = Row>(sql: string, params: readonly SqlValue[] = []) => this.querySync<T>(sql, params),
+    query: async <T = Row>(sql: string, params: readonly SqlValue[] = []) => this.querySync<T>(sql, params),
     exec: async (sql: string, params: readonly SqlValue[] = []) => {
       if (params.length === 0 && sql.includes(';')) {
         this.db.exec(sql);
@@ -82,7 +82,7 @@ export class SqliteDb implements Db {
     },
   };
 
-  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+  async query<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     if (!this.inTx) return this.querySync<T>(sql, params);
     await this.lock;
     return this.query<T>(sql, params);

@@ -9,7 +9,7 @@ export type Engine = 'sqlite' | 'postgres';
  */
 export interface Queryable {
   readonly engine: Engine;
-  query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  query<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** Runs a statement and returns the number of rows it changed. */
   exec(sql: string, params?: readonly SqlValue[]): Promise<number>;
 }

@@ -1,0 +1,103 @@
+import type {
+  Dashboard,
+  FieldIssue,
+  Me,
+  Participant,
+  ParticipantAction,
+  Problem,
+  RegisterParticipantInput,
+} from './types.ts';
+
+/** A failed API call, carrying the server's problem+json body. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+
+  constructor(status: number, problem: Problem) {
+    super(problem.detail || problem.title || `Request failed (HTTP ${status})`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+
+  get fieldErrors(): FieldIssue[] {
+    return Array.isArray(this.problem.errors) ? this.problem.errors : [];
+  }
+}
+
+/** Human-readable message of any error thrown by an API call. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof TypeError) return 'The platform could not be reached. Check your connection and try again.';
+  if (err instanceof Error) return err.message;
+  return 'Something went wrong.';
+}
+
+let onUnauthorized: (() => void) | undefined;
+
+/** Called when an authenticated call answers 401: the session has expired or was revoked. */
+export function setUnauthorizedHandler(handler: (() => void) | undefined): void {
+  onUnauthorized = handler;
+}
+
+/** A random UUID v4; falls back to getRandomValues where randomUUID is missing (non-secure origins). */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+async function readProblem(res: Response): Promise<Problem> {
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('json')) {
+    try {
+      const body = (await res.json()) as unknown;
+      if (body && typeof body === 'object') return body as Problem;
+    } catch {
+      // fall through to a generic problem
+    }
+  }
+  return { title: res.statusText || 'Request failed', status: res.status };
+}
+
+interface RequestOptions {
+  /** Do not treat a 401 as an expired session (login and the initial session probe). */
+  anonymous?: boolean;
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const init: RequestInit = { method, credentials: 'same-origin', headers };
+  if (method === 'POST') {
+    headers['content-type'] = 'application/json';
+    headers['idempotency-key'] = newIdempotencyKey();
+    init.body = JSON.stringify(body ?? {});
+  }
+  const res = await fetch(path, init);
+  if (!res.ok) {
+    const problem = await readProblem(res);
+    if (res.status === 401 && !opts.anonymous) onUnauthorized?.();
+    throw new ApiError(res.status, problem);
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  if (!type.includes('json')) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export const api = {
+  login: (username: string, password: string, totp: string) =>
+    request<Me>('POST', '/api/auth/v1/login', { username, password, totp }, { anonymous: true }),
+  logout: () => request<void>('POST', '/api/auth/v1/logout', {}, { anonymous: true }),
+  me: () => request<Me>('GET', '/api/auth/v1/me', undefined, { anonymous: true }),
+  dashboard: () => request<Dashboard>('GET', '/api/platform/v1/dashboard'),
+  participants: () => request<{ items: Participant[] }>('GET', '/api/participants/v1/participants'),
+  myParticipant: () => request<Participant>('GET', '/api/participants/v1/participants/me'),
+  registerParticipant: (input: RegisterParticipantInput) =>
+    request<Participant>('POST', '/api/participants/v1/participants', input),
+  changeParticipantStatus: (id: string, action: ParticipantAction, reason: string) =>
+    request<Participant>('POST', `/api/participants/v1/participants/${encodeURIComponent(id)}/${action}`, { reason }),
+};

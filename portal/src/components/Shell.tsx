@@ -1,0 +1,84 @@
+import type { ReactNode } from 'react';
+import { participantTypeLabel } from '../format.ts';
+import { canListParticipants } from '../roles.ts';
+import type { Me } from '../types.ts';
+import { hrefOf, type Route } from '../useHashRoute.ts';
+
+interface Props {
+  me: Me;
+  route: Route;
+  onNavigate: (route: Route) => void;
+  onLogout: () => void;
+  children: ReactNode;
+}
+
+interface NavItem {
+  route: Route;
+  label: string;
+}
+
+export function Shell({ me, route, onNavigate, onLogout, children }: Props) {
+  const items: NavItem[] = [
+    { route: 'dashboard', label: 'Dashboard' },
+    canListParticipants(me)
+      ? { route: 'participants', label: 'Participants' }
+      : { route: 'my-organization', label: 'My organization' },
+  ];
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            N
+          </span>
+          <span className="brand-text">
+            <strong>NDFI</strong>
+            <span className="brand-sub">National Payment Infrastructure</span>
+          </span>
+        </div>
+        <div className="session">
+          <div className="session-who">
+            <span className="session-user" data-testid="current-user">
+              {me.user.displayName || me.user.username}
+            </span>
+            <span className="session-org" data-testid="current-organization">
+              {me.participant.name}
+              <span className="session-org-type"> · {participantTypeLabel(me.participant.type)}</span>
+            </span>
+          </div>
+          <button type="button" className="btn btn-ghost-light" onClick={onLogout}>
+            Log out
+          </button>
+        </div>
+      </header>
+      <div className="body">
+        <nav className="sidenav" aria-label="Main">
+          <ul>
+            {items.map((item) => (
+              <li key={item.route}>
+                <a
+                  href={hrefOf(item.route)}
+                  className={item.route === route ? 'active' : undefined}
+                  aria-current={item.route === route ? 'page' : undefined}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    onNavigate(item.route);
+                  }}
+                >
+                  {item.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" className="content" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

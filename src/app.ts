@@ -1,0 +1,230 @@
+/**
+ * Composition root: builds the kernel and the modules, wires their dependencies, starts the servers.
+ * Every deployment shape runs this: embedded (SQLite, in-process events) or scale-out (PostgreSQL, NATS).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { seedDemoWorld } from './demo/index.ts';
+import { createLedger, type Ledger, ledgerMigrations } from './ledger/index.ts';
+import { participantsMigrations, participantsRoutes, ParticipantsService, SESSION_COOKIE } from './participants/index.ts';
+import {
+  auditMigrations,
+  type Config,
+  cryptoMigrations,
+  createAuthorizationServer,
+  createHttpServer,
+  createLogger,
+  type Db,
+  type EventBus,
+  eventsMigrations,
+  idempotencyMigrations,
+  InProcessBus,
+  loadConfig,
+  type Logger,
+  migrate,
+  NatsJetStreamBus,
+  OutboxDispatcher,
+  openDb,
+  PlatformCa,
+  type Principal,
+  loadOrCreateSigningKey,
+  systemClock,
+  ulidGenerator,
+} from './platform/index.ts';
+import { dashboardRoutes } from './reporting/index.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+
+export const ALL_MIGRATIONS = [
+  cryptoMigrations,
+  auditMigrations,
+  eventsMigrations,
+  idempotencyMigrations,
+  participantsMigrations,
+  ledgerMigrations,
+];
+
+export interface Platform {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  participants: ParticipantsService;
+  ledger: Ledger;
+  bus: EventBus;
+  dispatcher: OutboxDispatcher;
+  http: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Opens storage and runs every module's migrations. */
+export async function openStorage(config: Config): Promise<Db> {
+  const db = openDb(config);
+  await migrate(db, ALL_MIGRATIONS);
+  return db;
+}
+
+/** Builds the whole platform without listening; `startApp` listens. */
+export async function buildPlatform(config: Config): Promise<Platform> {
+  const logger = createLogger({ level: config.logLevel });
+  const clock = systemClock;
+  const ids = ulidGenerator(clock);
+  const db = await openStorage(config);
+  const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+
+  const bus: EventBus = config.natsUrl ? await NatsJetStreamBus.connect({ servers: config.natsUrl, logger }) : new InProcessBus({ logger });
+  const dispatcher = new OutboxDispatcher({ db, bus, logger });
+
+  const ca = await PlatformCa.loadOrCreate({ db, clock, name: 'NDFI Platform CA' });
+  const signingKey = await loadOrCreateSigningKey({ db, use: 'access-token' });
+  const participants = new ParticipantsService({ db, clock, ids, ca });
+  const ledger = await createLedger({ db, clock, logger });
+
+  const auth = await createAuthorizationServer({
+    issuer: `${publicUrl}/oauth`,
+    audience: publicUrl,
+    signingKey,
+    logger,
+    findClient: (id) => participants.findClient(id),
+  });
+
+  const authenticate = async (req: import('fastify').FastifyRequest): Promise<Principal | undefined> => {
+    const h = req.headers.authorization;
+    if (h?.startsWith('Bearer ')) {
+      const claims = await auth.verifyAccessToken(h.slice(7));
+      const p = await participants.cached(claims.participantId);
+      if (!p || p.status === 'blocked') return undefined;
+      return {
+        participantId: p.id,
+        participantType: p.type,
+        roles: p.roles,
+        via: 'token',
+        clientId: claims.clientId,
+        suspended: p.status === 'suspended',
+      };
+    }
+    const token = req.cookies?.[SESSION_COOKIE];
+    if (token) return (await participants.sessionPrincipal(token))?.principal;
+    return undefined;
+  };
+
+  const ready = async () => {
+    await db.query('SELECT 1 AS ok');
+    return true;
+  };
+
+  const http = await createHttpServer({
+    db,
+    logger,
+    ids,
+    bodyLimitBytes: config.bodyLimitBytes,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    version: VERSION,
+    authenticate,
+    ready,
+  });
+
+  // oidc-provider reads its own form bodies; Fastify must leave them untouched on /oauth.
+  http.removeContentTypeParser('application/x-www-form-urlencoded');
+  http.addContentTypeParser('application/x-www-form-urlencoded', (_req, _payload, done) => done(null, undefined));
+  http.all('/oauth/*', { config: { auth: 'public', idempotent: false }, schema: { hide: true } }, (req, reply) => {
+    reply.hijack();
+    auth.callback(req.raw, reply.raw);
+  });
+
+  participantsRoutes(http, participants, {
+    tokenEndpoint: auth.tokenEndpoint,
+    secureCookies: publicUrl.startsWith('https:'),
+  });
+  const startedAt = clock.nowMs();
+  dashboardRoutes(http, {
+    version: VERSION,
+    engine: db.engine,
+    events: config.natsUrl ? 'nats' : 'in-process',
+    startedAt,
+    now: () => clock.nowMs(),
+    ready,
+    participantCounts: () => participants.counts(),
+    ledgerCounts: () => ledger.counts(),
+    ledgerTotals: () => ledger.totals(),
+  });
+  await servePortal(http);
+
+  const expiry = setInterval(() => {
+    ledger.expirePending().catch((err) => logger.error({ err }, 'pending expiry failed'));
+  }, 1000);
+  expiry.unref();
+  dispatcher.start();
+
+  return {
+    config,
+    db,
+    logger,
+    participants,
+    ledger,
+    bus,
+    dispatcher,
+    http,
+    async close() {
+      clearInterval(expiry);
+      await http.close();
+      await dispatcher.stop();
+      await ledger.close();
+      await bus.close();
+      await db.close();
+    },
+  };
+}
+
+/** The React portal, built by `npm install` (postinstall) into portal/dist, served at `/`. */
+async function servePortal(http: FastifyInstance): Promise<void> {
+  const dist = join(ROOT, 'portal', 'dist');
+  const hasPortal = existsSync(join(dist, 'index.html'));
+  if (hasPortal) await http.register(fastifyStatic, { root: dist, serve: false });
+  http.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, (req, reply) => {
+    const path = (req.params as { '*': string })['*'];
+    if (path.startsWith('api/') || path.startsWith('oauth/')) {
+      return reply.callNotFound();
+    }
+    if (!hasPortal) {
+      return reply.type('text/plain').send('NDFI API is running. The portal is not built: run `npm run build`. API docs: /docs');
+    }
+    if (path && existsSync(join(dist, path)) && !path.includes('..')) return reply.sendFile(path);
+    return reply.sendFile('index.html');
+  });
+}
+
+export interface StartedApp {
+  url: string;
+  platform: Platform;
+  demoLoginsPath: string;
+  close(): Promise<void>;
+}
+
+/** Starts the platform: migrations, demo world on first start, HTTP listener. */
+export async function startApp(overrides: Partial<Config> = {}): Promise<StartedApp> {
+  const config = loadConfig(process.env, overrides);
+  // Port 0 asks the OS for a free port; the OAuth issuer must name the real one, so bind first.
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const platform = await buildPlatform({ ...config, port });
+  await platform.http.listen({ port, host: config.host });
+  const url = config.publicUrl ?? `http://${config.host}:${port}`;
+  const demoLoginsPath = join(config.dataDir, 'demo-logins.json');
+  if (config.demo) await seedDemoWorld(platform, { portalUrl: url, loginsPath: demoLoginsPath });
+  return { url, platform, demoLoginsPath, close: () => platform.close() };
+}
+
+async function freePort(host: string): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}

@@ -18,10 +18,13 @@ const root = join(here, '..', '..');
 const chromium = findChromium();
 if (!chromium) {
   if (process.env.CI) {
-    const where = process.env.CHROMIUM_PATH ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH}` : CHROMIUM_CANDIDATES.join(', ');
+    const where = process.env.CHROMIUM_PATH
+      ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH}`
+      : CHROMIUM_CANDIDATES.join(', ');
     console.error(`e2e: no Chromium found (${where}) and CI is set: browser tests cannot be skipped in CI`);
     process.exit(1);
   }
+  if (process.env.CHROMIUM_PATH) console.error(`e2e: CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist`);
   console.log('skipped: no Chromium');
   process.exit(0);
 }
@@ -35,11 +38,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const result = spawnSync(
-  process.execPath,
-  ['--test', '--test-concurrency=1', ...process.argv.slice(2), ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, CHROMIUM_PATH: chromium } },
-);
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...process.argv.slice(2), ...files], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, CHROMIUM_PATH: chromium },
+});
 if (result.error) {
   console.error(`e2e: could not start the test runner: ${result.error.message}`);
   process.exit(1);

@@ -1,5 +1,5 @@
 // before @peculiar/x509, as in ca.ts
-import './reflect-polyfill.ts';
+import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as x509 from '@peculiar/x509';
@@ -165,7 +165,13 @@ for (const engine of engines()) {
         });
         assert.ok(await csr.verify());
         await assert.rejects(
-          ca.issue({ participantId: 'P', commonName: 'c', organization: 'o', csrPem: forged.toString('pem'), validityDays: 1 }),
+          ca.issue({
+            participantId: 'P',
+            commonName: 'c',
+            organization: 'o',
+            csrPem: forged.toString('pem'),
+            validityDays: 1,
+          }),
           domainError('validation', /proof of possession/),
         );
         const p384 = await newKeyPair('P-384');
@@ -199,7 +205,12 @@ for (const engine of engines()) {
         const privateJwk = await exportJWK(keys.privateKey);
         await assert.rejects(ca.issue({ ...base, publicKeyJwk: privateJwk }), domainError('validation', /private/));
         const rsa = (await crypto.subtle.generateKey(
-          { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+          {
+            name: 'RSASSA-PKCS1-v1_5',
+            modulusLength: 2048,
+            publicExponent: new Uint8Array([1, 0, 1]),
+            hash: 'SHA-256',
+          },
           true,
           ['sign', 'verify'],
         )) as CryptoKeyPair;
@@ -240,7 +251,10 @@ for (const engine of engines()) {
         const unauthorized = (why: RegExp) => domainError('unauthorized', why);
 
         assert.equal((await ca.verify(issued.pem, new Date(issued.notAfter.getTime()))).participantId, 'P-9');
-        await assert.rejects(ca.verify(issued.pem, new Date(issued.notAfter.getTime() + 1000)), unauthorized(/expired/));
+        await assert.rejects(
+          ca.verify(issued.pem, new Date(issued.notAfter.getTime() + 1000)),
+          unauthorized(/expired/),
+        );
         await assert.rejects(ca.verify(issued.pem, new Date(clock.nowMs() - 60_000)), unauthorized(/not yet valid/));
 
         // an impostor CA with the very same name: issuer matches, signature does not
@@ -264,7 +278,10 @@ for (const engine of engines()) {
         await assert.rejects(ca.verify(tampered, clock.now()), unauthorized(/signature/));
 
         await assert.rejects(ca.verify(ca.certificatePem, clock.now()), unauthorized(/CA certificate/));
-        await assert.rejects(ca.verify('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', clock.now()), unauthorized(/malformed/));
+        await assert.rejects(
+          ca.verify('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', clock.now()),
+          unauthorized(/malformed/),
+        );
         await assert.rejects(ca.verify('', clock.now()), unauthorized(/malformed/));
       } finally {
         await elsewhere.cleanup();

@@ -1,5 +1,5 @@
 // must run before @peculiar/x509 loads
-import './reflect-polyfill.ts';
+import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { JWK } from 'jose';
@@ -187,9 +187,7 @@ export class PlatformCa {
       throw unauthorized('malformed');
     }
     if (!sameName(cert.issuerName, this.certificate.subjectName)) throw unauthorized('not issued by the platform CA');
-    const signed = await cert
-      .verify({ publicKey: this.certificate.publicKey, signatureOnly: true })
-      .catch(() => false);
+    const signed = await cert.verify({ publicKey: this.certificate.publicKey, signatureOnly: true }).catch(() => false);
     if (!signed) throw unauthorized('signature does not verify against the platform CA');
     if (now.getTime() < cert.notBefore.getTime()) throw unauthorized('not yet valid');
     if (now.getTime() > cert.notAfter.getTime()) throw unauthorized('expired');

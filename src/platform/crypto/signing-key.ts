@@ -2,7 +2,14 @@ import type { JWK } from 'jose';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Queryable } from '../db/index.ts';
 import { invalid } from '../errors.ts';
-import { exportPkcs8, exportPublicJwk, generateEcKeyPair, importPkcs8, jwkThumbprint, loadOrCreateKeyRow } from './keys.ts';
+import {
+  exportPkcs8,
+  exportPublicJwk,
+  generateEcKeyPair,
+  importPkcs8,
+  jwkThumbprint,
+  loadOrCreateKeyRow,
+} from './keys.ts';
 
 /** An ES256 key the platform signs its own JWTs with (OAuth access tokens, portal sessions). */
 export interface SigningKey {

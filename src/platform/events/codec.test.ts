@@ -33,7 +33,11 @@ describe('event codec', () => {
         fc.boolean(),
         fc.constant(null),
         fc.array(tie('v'), { maxLength: 4 }),
-        fc.dictionary(fc.string().filter((k) => k !== '__proto__'), tie('v'), { maxKeys: 4, noNullPrototype: true }),
+        fc.dictionary(
+          fc.string().filter((k) => k !== '__proto__'),
+          tie('v'),
+          { maxKeys: 4, noNullPrototype: true },
+        ),
       ),
     })).v;
     fc.assert(

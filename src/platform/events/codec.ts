@@ -11,10 +11,14 @@ import type { EventEnvelope } from './types.ts';
 export function encodeJson(value: unknown): string {
   return JSON.stringify(value ?? null, function (this: Record<string, unknown>, key, v: unknown) {
     const raw = this[key]; // before toJSON: Buffer.toJSON would otherwise hide the bytes
-    if (raw instanceof Uint8Array) return { $bytes: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
+    if (raw instanceof Uint8Array)
+      return { $bytes: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
     if (typeof v === 'bigint') return { $bigint: v.toString() };
     if (v !== null && typeof v === 'object' && !Array.isArray(v) && tagOf(v as Record<string, unknown>)) {
-      throw invalid('/data', `objects with the single key '${tagOf(v as Record<string, unknown>)}' are reserved by the event codec`);
+      throw invalid(
+        '/data',
+        `objects with the single key '${tagOf(v as Record<string, unknown>)}' are reserved by the event codec`,
+      );
     }
     return v;
   });

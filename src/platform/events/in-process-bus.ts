@@ -1,6 +1,13 @@
 import { DomainError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { assertConsumerName, assertTypes, type EventBus, type EventEnvelope, type EventHandler, matches } from './types.ts';
+import {
+  assertConsumerName,
+  assertTypes,
+  type EventBus,
+  type EventEnvelope,
+  type EventHandler,
+  matches,
+} from './types.ts';
 
 interface Subscription {
   consumer: string;
@@ -43,7 +50,8 @@ export class InProcessBus implements EventBus {
     if (failed.length === 0) return;
     for (const [i, s] of targets.entries()) {
       const r = results[i]!;
-      if (r.status === 'rejected') this.logger?.warn({ err: r.reason, consumer: s.consumer, eventId: e.id }, 'event handler failed');
+      if (r.status === 'rejected')
+        this.logger?.warn({ err: r.reason, consumer: s.consumer, eventId: e.id }, 'event handler failed');
     }
     throw new DomainError(
       'unavailable',

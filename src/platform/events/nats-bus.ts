@@ -16,7 +16,14 @@ import {
 import { DomainError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { decodeEvent, encodeEvent } from './codec.ts';
-import { assertConsumerName, assertTypes, type EventBus, type EventEnvelope, type EventHandler, matches } from './types.ts';
+import {
+  assertConsumerName,
+  assertTypes,
+  type EventBus,
+  type EventEnvelope,
+  type EventHandler,
+  matches,
+} from './types.ts';
 
 export interface NatsJetStreamBusOptions {
   logger: Logger;

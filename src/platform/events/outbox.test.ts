@@ -18,7 +18,10 @@ async function setup(engine: TestDb['engine']) {
   const t = await freshDb(engine);
   await migrate(t.db, [
     eventsMigrations,
-    { module: 'test', migrations: [{ id: '001', sql: 'CREATE TABLE applied (event_id TEXT NOT NULL, n BIGINT NOT NULL)' }] },
+    {
+      module: 'test',
+      migrations: [{ id: '001', sql: 'CREATE TABLE applied (event_id TEXT NOT NULL, n BIGINT NOT NULL)' }],
+    },
   ]);
   const clock = new ManualClock();
   const ids = sequentialIds();
@@ -52,7 +55,7 @@ function crashOnMark(db: Db): Db {
   let crashed = false;
   const wrap = (q: Queryable): Queryable => ({
     engine: q.engine,
-    query: <T extends Row = Row>(sql: string, params?: readonly SqlValue[]) => q.query<T>(sql, params),
+    query: <T = Row>(sql: string, params?: readonly SqlValue[]) => q.query<T>(sql, params),
     exec: async (sql: string, params?: readonly SqlValue[]) => {
       if (!crashed && sql.startsWith('UPDATE outbox')) {
         crashed = true;
@@ -312,7 +315,10 @@ for (const engine of engines()) {
     it('refuses bad event types, bad consumer names and recording outside a transaction', async () => {
       const t = await setup(engine);
       try {
-        await assert.rejects(t.record('Not A Type', {}), (e: unknown) => e instanceof DomainError && e.type === 'validation');
+        await assert.rejects(
+          t.record('Not A Type', {}),
+          (e: unknown) => e instanceof DomainError && e.type === 'validation',
+        );
         await assert.rejects(t.record('single', {}), DomainError);
         await assert.rejects(recordEvent(t.db, { type: 'a.b', data: {} }, t.ids, t.clock), /inside a transaction/);
         const bus = new InProcessBus();

@@ -42,7 +42,6 @@ interface RawRow {
   event_key: string | null;
   payload: string;
   created_at: string;
-  [k: string]: unknown;
 }
 
 /** The oldest undispatched events, in seq order. */

@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import client from 'prom-client';
 import type { IdGenerator } from '../clock.ts';
 import type { Db } from '../db/index.ts';
@@ -37,13 +37,16 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     bodyLimit: opts.bodyLimitBytes,
     genReqId: () => opts.ids.next('req'),
     requestIdHeader: false,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
   });
 
   // Responses may carry bigints; schemas document them, JSON.stringify with a replacer writes them.
   app.setSerializerCompiler(() => (data) => toJson(data));
   app.setReplySerializer((payload) => toJson(payload));
+
+  // cookies must be parsed before the authentication hook reads the session
+  await app.register(cookie);
 
   app.addHook('onRoute', (route) => {
     const auth = route.config?.auth;
@@ -96,7 +99,6 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
       .send(toProblem(new DomainError('not-found', `no route ${req.method} ${req.url.split('?')[0]}`), req.url));
   });
 
-  await app.register(cookie);
   await app.register(rateLimit, {
     global: true,
     hook: 'preHandler',

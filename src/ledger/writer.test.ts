@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DomainError } from '../platform/index.ts';
+import { engines, freshDb } from '../platform/testing.ts';
+import { createLedger } from './service.ts';
+import { account, memoryBalances, openLedger } from './testkit.ts';
+
+const pay = (id: string, amount = 1n) => ({
+  id,
+  debitAccountId: 'src',
+  creditAccountId: 'dst',
+  amount,
+  currency: 'KZT' as const,
+  code: 'x',
+});
+
+for (const engine of engines()) {
+  describe(`ledger writer on ${engine}`, () => {
+    it('refuses a second writer on the same database until the first is closed', async () => {
+      const t = await freshDb(engine);
+      try {
+        const { ledger } = await openLedger(t.db);
+        await assert.rejects(createLedger({ db: t.db }));
+        await ledger.close();
+        const again = await createLedger({ db: t.db });
+        await again.close();
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    it('answers replays of ids the cache forgot from the database, inside busy batches', async () => {
+      const t = await freshDb(engine);
+      try {
+        const { ledger } = await openLedger(t.db, { idCacheSize: 2 });
+        await ledger.createAccounts([account('src'), account('dst'), account('floor', { debitsMustNotExceedCredits: true })]);
+        const old = await ledger.submit([pay('old-1', 5n), pay('old-2', 6n), { ...pay('old-3'), debitAccountId: 'floor' }]);
+        for (let i = 0; i < 5; i++) await ledger.transfer(pay(`filler-${i}`));
+        // replays (same and different content) race with new transfers into one batch
+        const [replayed, fresh, changed] = await Promise.all([
+          ledger.submit([pay('old-1', 5n), pay('old-2', 6n), { ...pay('old-3'), debitAccountId: 'floor' }]),
+          ledger.submit([pay('new-1', 7n)]),
+          ledger.submit([pay('old-1', 9n)]),
+        ]);
+        assert.deepEqual(replayed, old);
+        assert.equal(fresh[0]?.ok, true);
+        assert.deepEqual(changed, [{ id: 'old-1', ok: false, reason: 'exists_with_different_fields' }]);
+        assert.equal((await ledger.getAccount('dst'))?.creditsPosted, 5n + 6n + 5n + 7n);
+        await ledger.close();
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    it('answers a post of a pending transfer resolved long ago from the database', async () => {
+      const t = await freshDb(engine);
+      try {
+        const { ledger } = await openLedger(t.db, { idCacheSize: 1 });
+        await ledger.createAccounts([account('src'), account('dst')]);
+        await ledger.transfer({ ...pay('p', 10n), flags: { pending: true } });
+        await ledger.transfer({ id: 'v', pendingId: 'p', code: 'x', flags: { voidPending: true } });
+        for (let i = 0; i < 3; i++) await ledger.transfer(pay(`filler-${i}`));
+        const [r] = await ledger.submit([{ id: 'post', pendingId: 'p', code: 'x', flags: { postPending: true } }]);
+        assert.deepEqual(r, { id: 'post', ok: false, reason: 'pending_already_voided' });
+        await ledger.close();
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    it('rejects every caller of a failed commit and keeps memory equal to the database', async () => {
+      const t = await freshDb(engine);
+      try {
+        const { ledger } = await openLedger(t.db);
+        await ledger.createAccounts([account('src'), account('dst')]);
+        await ledger.transfer(pay('before', 3n));
+        // make the database refuse any transfer coded 'boom'
+        if (engine === 'sqlite') {
+          await t.db.exec(`CREATE TRIGGER boom BEFORE INSERT ON ledger_transfers WHEN NEW.code = 'boom'
+            BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+        } else {
+          await t.db.exec(`CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN
+            IF NEW.code = 'boom' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+          await t.db.exec('CREATE TRIGGER boom BEFORE INSERT ON ledger_transfers FOR EACH ROW EXECUTE FUNCTION boom()');
+        }
+        const same = await Promise.allSettled([
+          ledger.transfer(pay('a', 100n)),
+          ledger.createAccounts([account('late')]),
+          ledger.transfer({ ...pay('b', 200n), code: 'boom' }),
+        ]);
+        for (const r of same) {
+          assert.equal(r.status, 'rejected');
+          assert.equal((r.reason as DomainError).type, 'unavailable');
+        }
+        assert.equal(await ledger.getAccount('late'), undefined);
+        assert.equal((await ledger.getAccount('dst'))?.creditsPosted, 3n);
+        // retrying the good ones with the same ids succeeds; the writer reloaded and still agrees with the db
+        await ledger.transfer(pay('a', 100n));
+        await ledger.createAccounts([account('late')]);
+        assert.equal((await ledger.getAccount('dst'))?.creditsPosted, 103n);
+        const mem = memoryBalances(ledger);
+        await ledger.close();
+        const { ledger: fresh } = await openLedger(t.db);
+        assert.deepEqual(memoryBalances(fresh), mem);
+        await fresh.close();
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    it('commits what was accepted before close and refuses what comes after', async () => {
+      const t = await freshDb(engine);
+      try {
+        const { ledger } = await openLedger(t.db);
+        await ledger.createAccounts([account('src'), account('dst')]);
+        const pending = Array.from({ length: 50 }, (_, i) => ledger.transfer(pay(`c-${i}`)));
+        const closing = ledger.close();
+        await assert.rejects(ledger.transfer(pay('after')), (e: DomainError) => e.type === 'unavailable');
+        await Promise.all(pending);
+        await closing;
+        const { ledger: again } = await openLedger(t.db);
+        assert.equal((await again.getAccount('dst'))?.creditsPosted, 50n);
+        await again.close();
+      } finally {
+        await t.cleanup();
+      }
+    });
+  });
+}

@@ -1,0 +1,191 @@
+/**
+ * The single writer: requests queue up, and each round takes what has accumulated (up to maxBatch
+ * transfers), applies it to the in-memory balances in arrival order and persists it in ONE transaction.
+ * Callers are answered only after COMMIT returned. While a commit is in flight the next batch accumulates,
+ * which is what turns many small requests into few large, durable commits (group commit).
+ */
+import { type Clock, DomainError, type Logger, type Queryable } from '../platform/index.ts';
+import type { Committer } from './commit.ts';
+import { type Batch, type LedgerState, newBatch } from './domain/state.ts';
+import { findTransfers, loadState } from './store.ts';
+
+interface Job {
+  /** Transfers it carries (what maxBatch counts). */
+  size: number;
+  /** Transfer ids it submits: looked up in the database when a commit hits an id the cache had forgotten. */
+  ids: readonly string[] | undefined;
+  /** Pending transfers it posts or voids: loaded before applying if not in memory. */
+  pendingIds: readonly string[] | undefined;
+  apply(s: LedgerState, b: Batch, now: number): unknown;
+  done(raw: unknown): void;
+  fail(e: unknown): void;
+}
+
+export interface WriterOptions {
+  db: Queryable;
+  state: LedgerState;
+  /** Committed ok transfers at start (for counts()). */
+  transfers: number;
+  committer: Committer;
+  clock: Clock;
+  logger: Logger;
+  maxBatch: number;
+  idCacheSize: number;
+}
+
+const FAILED = Symbol('failed');
+
+export class Writer {
+  private state: LedgerState;
+  private readonly o: WriterOptions;
+  private readonly queue: Job[] = [];
+  private running = false;
+  private closed = false;
+  /** A commit failed in a way that may leave memory and database apart: reload before the next one. */
+  private stale = false;
+  private idle: (() => void) | undefined;
+  /** Durable counts, for dashboards. */
+  readonly committed: { accounts: number; transfers: number };
+
+  constructor(o: WriterOptions) {
+    this.o = o;
+    this.state = o.state;
+    this.committed = { accounts: o.state.accounts.size, transfers: o.transfers };
+  }
+
+  /** The live state, for tests comparing it with what a fresh load from the database gives. */
+  get memory(): LedgerState {
+    return this.state;
+  }
+
+  run<R, T>(
+    size: number,
+    apply: (s: LedgerState, b: Batch, now: number) => R,
+    present: (raw: R) => T,
+    refs: { ids?: readonly string[]; pendingIds?: readonly string[] } = {},
+  ): Promise<T> {
+    if (this.closed) return Promise.reject(new DomainError('unavailable', 'the ledger is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        size,
+        ids: refs.ids,
+        pendingIds: refs.pendingIds,
+        apply,
+        done: (raw) => {
+          try {
+            resolve(present(raw as R));
+          } catch (e) {
+            reject(e);
+          }
+        },
+        fail: reject,
+      });
+      if (!this.running) {
+        this.running = true;
+        // A microtask, not a timer: everything enqueued in the current tick joins the first batch.
+        queueMicrotask(() => void this.drain());
+      }
+    });
+  }
+
+  /** Stops accepting requests and waits until everything accepted is committed or rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.running) await new Promise<void>((r) => (this.idle = r));
+    await this.o.committer.close();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      await this.commit(this.take());
+      // Let I/O and timers in between batches: a closed loop of in-process callers must not starve them.
+      if (this.queue.length > 0) await new Promise<void>((r) => setImmediate(r));
+    }
+    this.running = false;
+    this.idle?.();
+  }
+
+  private take(): Job[] {
+    let n = 0;
+    let k = 0;
+    while (k < this.queue.length && (k === 0 || n + this.queue[k]!.size <= this.o.maxBatch)) {
+      n += this.queue[k]!.size;
+      k++;
+    }
+    return this.queue.splice(0, k);
+  }
+
+  private async commit(jobs: Job[]): Promise<void> {
+    try {
+      if (this.stale) await this.reload();
+      await this.prefetch(jobs);
+    } catch (e) {
+      this.reject(jobs, e);
+      return;
+    }
+    for (let attempt = 0; ; attempt++) {
+      const s = this.state;
+      const b = newBatch();
+      const start = s.mark(b);
+      const now = this.o.clock.nowMs();
+      const raw = jobs.map((j) => {
+        const m = s.mark(b);
+        try {
+          return j.apply(s, b, now);
+        } catch (e) {
+          s.rollback(m, b);
+          j.fail(e);
+          return FAILED;
+        }
+      });
+      try {
+        await this.o.committer.persist(b);
+      } catch (e) {
+        s.rollback(start, b);
+        if (attempt < 3 && this.o.committer.isDuplicate(e) && (await this.learnIds(jobs).catch(() => false))) continue;
+        // The outcome may be unknown (connection lost during COMMIT): trust only the database from here.
+        this.stale = true;
+        this.reject(jobs, e, raw);
+        return;
+      }
+      s.settle();
+      s.evict(this.o.idCacheSize);
+      this.committed.accounts += b.accounts.length;
+      for (const t of b.transfers) if (t.result === 'ok') this.committed.transfers++;
+      for (let i = 0; i < jobs.length; i++) if (raw[i] !== FAILED) jobs[i]!.done(raw[i]);
+      return;
+    }
+  }
+
+  /** Loads the pending transfers a batch resolves that are not in memory (already resolved, or unknown). */
+  private async prefetch(jobs: Job[]): Promise<void> {
+    const missing: string[] = [];
+    for (const j of jobs) for (const id of j.pendingIds ?? []) if (!this.state.find(id)) missing.push(id);
+    if (missing.length === 0) return;
+    for (const r of await findTransfers(this.o.db, missing)) if (!this.state.find(r.id)) this.state.recent.set(r.id, r);
+  }
+
+  /** A submitted id is already in the database: cache what is stored so the retry answers it as a replay. */
+  private async learnIds(jobs: Job[]): Promise<boolean> {
+    const ids = jobs.flatMap((j) => j.ids ?? []).filter((id) => !this.state.find(id));
+    const found = await findTransfers(this.o.db, ids);
+    for (const r of found) this.state.recent.set(r.id, r);
+    return found.length > 0;
+  }
+
+  private async reload(): Promise<void> {
+    await this.o.committer.reset();
+    const { state, transfers } = await loadState(this.o.db);
+    this.state = state;
+    this.committed.accounts = state.accounts.size;
+    this.committed.transfers = transfers;
+    this.stale = false;
+  }
+
+  private reject(jobs: Job[], cause: unknown, raw?: unknown[]): void {
+    this.o.logger.error({ err: cause, jobs: jobs.length }, 'ledger commit failed');
+    const err = new DomainError('unavailable', 'the ledger could not commit: retry with the same ids');
+    err.cause = cause;
+    for (let i = 0; i < jobs.length; i++) if (raw?.[i] !== FAILED) jobs[i]!.fail(err);
+  }
+}

@@ -8,33 +8,38 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { seedDemoWorld } from './demo/index.ts';
-import { createLedger, type Ledger, ledgerMigrations } from './ledger/index.ts';
-import { participantsMigrations, participantsRoutes, ParticipantsService, SESSION_COOKIE } from './participants/index.ts';
+import { createLedger, type Ledger, ledgerMigrations, ledgerRoutes } from './ledger/index.ts';
+import {
+  ParticipantsService,
+  participantsMigrations,
+  participantsRoutes,
+  SESSION_COOKIE,
+} from './participants/index.ts';
 import {
   auditMigrations,
   type Config,
-  cryptoMigrations,
   createAuthorizationServer,
   createHttpServer,
   createLogger,
+  cryptoMigrations,
   type Db,
   type EventBus,
   eventsMigrations,
-  idempotencyMigrations,
   InProcessBus,
-  loadConfig,
+  idempotencyMigrations,
   type Logger,
+  loadConfig,
+  loadOrCreateSigningKey,
   migrate,
   NatsJetStreamBus,
   OutboxDispatcher,
   openDb,
   PlatformCa,
   type Principal,
-  loadOrCreateSigningKey,
   systemClock,
   ulidGenerator,
 } from './platform/index.ts';
-import { dashboardRoutes } from './reporting/index.ts';
+import { auditRoutes, dashboardRoutes } from './reporting/index.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
@@ -75,8 +80,10 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   const db = await openStorage(config);
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
 
-  const bus: EventBus = config.natsUrl ? await NatsJetStreamBus.connect({ servers: config.natsUrl, logger }) : new InProcessBus({ logger });
-  const dispatcher = new OutboxDispatcher({ db, bus, logger });
+  const bus: EventBus = config.natsUrl
+    ? await NatsJetStreamBus.connect({ servers: config.natsUrl, logger })
+    : new InProcessBus({ logger });
+  const dispatcher = new OutboxDispatcher({ db, bus, logger, pollIntervalMs: 250 });
 
   const ca = await PlatformCa.loadOrCreate({ db, clock, name: 'NDFI Platform CA' });
   const signingKey = await loadOrCreateSigningKey({ db, use: 'access-token' });
@@ -127,12 +134,14 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     ready,
   });
 
-  // oidc-provider reads its own form bodies; Fastify must leave them untouched on /oauth.
-  http.removeContentTypeParser('application/x-www-form-urlencoded');
-  http.addContentTypeParser('application/x-www-form-urlencoded', (_req, _payload, done) => done(null, undefined));
-  http.all('/oauth/*', { config: { auth: 'public', idempotent: false }, schema: { hide: true } }, (req, reply) => {
-    reply.hijack();
-    auth.callback(req.raw, reply.raw);
+  // oidc-provider reads its own request bodies: inside this plugin Fastify leaves them unread.
+  await http.register(async (oauth) => {
+    oauth.removeAllContentTypeParsers();
+    oauth.addContentTypeParser('*', (_req, _payload, done) => done(null));
+    oauth.all('/oauth/*', { config: { auth: 'public', idempotent: false }, schema: { hide: true } }, (req, reply) => {
+      reply.hijack();
+      auth.callback(req.raw, reply.raw);
+    });
   });
 
   participantsRoutes(http, participants, {
@@ -140,6 +149,8 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     secureCookies: publicUrl.startsWith('https:'),
   });
   const startedAt = clock.nowMs();
+  ledgerRoutes(http, ledger);
+  auditRoutes(http, db);
   dashboardRoutes(http, {
     version: VERSION,
     engine: db.engine,
@@ -150,6 +161,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     participantCounts: () => participants.counts(),
     ledgerCounts: () => ledger.counts(),
     ledgerTotals: () => ledger.totals(),
+    ownAccounts: (owner) => ledger.listAccounts({ owner }),
   });
   await servePortal(http);
 
@@ -190,7 +202,9 @@ async function servePortal(http: FastifyInstance): Promise<void> {
       return reply.callNotFound();
     }
     if (!hasPortal) {
-      return reply.type('text/plain').send('NDFI API is running. The portal is not built: run `npm run build`. API docs: /docs');
+      return reply
+        .type('text/plain')
+        .send('NDFI API is running. The portal is not built: run `npm run build`. API docs: /docs');
     }
     if (path && existsSync(join(dist, path)) && !path.includes('..')) return reply.sendFile(path);
     return reply.sendFile('index.html');

@@ -61,7 +61,9 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'start') {
     const t0 = Date.now();
     const app = await startApp(overrides);
-    console.log(`NDFI ${app.platform.db.engine} · events ${config.natsUrl ? 'nats' : 'in-process'} · ready in ${Date.now() - t0} ms`);
+    console.log(
+      `NDFI ${app.platform.db.engine} · events ${config.natsUrl ? 'nats' : 'in-process'} · ready in ${Date.now() - t0} ms`,
+    );
     console.log(`  portal    ${app.url}/`);
     console.log(`  API docs  ${app.url}/docs   (OpenAPI: ${app.url}/openapi.json)`);
     if (config.demo) console.log(`  demo logins and TOTP secrets: ${app.demoLoginsPath}`);
@@ -122,13 +124,17 @@ async function main(argv: string[]): Promise<number> {
         },
       });
       if (started) b.stop();
-      console.log(r.seeded ? `seeded; logins in ${config.dataDir}/demo-logins.json` : 'database not empty: nothing seeded');
+      console.log(
+        r.seeded ? `seeded; logins in ${config.dataDir}/demo-logins.json` : 'database not empty: nothing seeded',
+      );
       return 0;
     }
     if (cmd === 'participant' && sub === 'list') {
       const items = await platform.participants.list();
       if (values.json) console.log(JSON.stringify(items, null, 2));
-      else for (const p of items) console.log(`${p.id}  ${p.status.padEnd(9)} ${p.type.padEnd(17)} ${(p.bic ?? '').padEnd(11)} ${p.name}`);
+      else
+        for (const p of items)
+          console.log(`${p.id}  ${p.status.padEnd(9)} ${p.type.padEnd(17)} ${(p.bic ?? '').padEnd(11)} ${p.name}`);
       return 0;
     }
     if (cmd === 'participant' && sub === 'add') {

@@ -3,9 +3,9 @@
  * PostgreSQL schema) with the demo world, and gives logged-in sessions and OAuth tokens.
  */
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { exportJWK, generateKeyPair } from 'jose';
-import { startApp, type StartedApp } from '../src/app.ts';
+import pg from 'pg';
+import { type StartedApp, startApp } from '../src/app.ts';
 import type { DemoLogin } from '../src/demo/index.ts';
 import { type Engine, fetchAccessToken, totpCode } from '../src/platform/index.ts';
 import { tempDir } from '../src/platform/testing.ts';
@@ -17,7 +17,18 @@ export interface TestPlatform {
   login(participantType: string): Promise<string>;
   /** Registers an API client for the participant (as the operator) and returns a bearer token. */
   token(participantId: string): Promise<string>;
-  call(method: string, path: string, opts?: { cookie?: string; token?: string; body?: unknown; raw?: string; key?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    opts?: {
+      cookie?: string;
+      token?: string;
+      body?: unknown;
+      raw?: string;
+      key?: string;
+      headers?: Record<string, string>;
+    },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 

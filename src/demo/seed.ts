@@ -66,14 +66,14 @@ export async function seedDemoWorld(
       owner: centralBankId,
       currency: 'KZT',
       code: 'issuance',
-      flags: {},
+      flags: { history: true },
     },
     ...banks.map((b) => ({
       id: `imts:${b.bic}:settlement:KZT`,
       owner: b.id,
       currency: 'KZT' as const,
       code: 'settlement',
-      flags: { debitsMustNotExceedCredits: true },
+      flags: { debitsMustNotExceedCredits: true, history: true },
     })),
   ]);
   await deps.ledger.submit(

@@ -108,7 +108,14 @@ export class SqliteCommitter implements Committer {
     }
     for (const r of b.resolved) db.execSync(UPDATE_STATE, [r.id, r.state]);
     for (const h of b.history) {
-      db.execSync(INSERT_HISTORY, [h.accountId, h.seq, h.debitsPending, h.debitsPosted, h.creditsPending, h.creditsPosted]);
+      db.execSync(INSERT_HISTORY, [
+        h.accountId,
+        h.seq,
+        h.debitsPending,
+        h.debitsPosted,
+        h.creditsPending,
+        h.creditsPosted,
+      ]);
     }
   }
 

@@ -38,3 +38,4 @@ export { ledgerMigrations } from './migrations.ts';
  * and refuses (DomainError 'unavailable') while another writer holds it. SQLite: one process per file.
  */
 export const createLedger = (opts: LedgerOptions): Promise<Ledger> => start(opts);
+export { ledgerRoutes } from './routes.ts';

@@ -41,7 +41,14 @@ for (const engine of engines()) {
       const bank = id('bank');
       const src = id('src');
       await ledger.createAccounts([account(src), account(bank, { debitsMustNotExceedCredits: true })]);
-      await ledger.transfer({ id: id('fund'), debitAccountId: src, creditAccountId: bank, amount, currency: 'KZT', code: 'fund' });
+      await ledger.transfer({
+        id: id('fund'),
+        debitAccountId: src,
+        creditAccountId: bank,
+        amount,
+        currency: 'KZT',
+        code: 'fund',
+      });
       const other = id('other');
       await ledger.createAccounts([account(other)]);
       return { bank, src, other };
@@ -79,14 +86,28 @@ for (const engine of engines()) {
       });
       const tid = id('t');
       await rejects(
-        ledger.transfer({ id: tid, debitAccountId: bank, creditAccountId: other, amount: 101n, currency: 'KZT', code: 'x' }),
+        ledger.transfer({
+          id: tid,
+          debitAccountId: bank,
+          creditAccountId: other,
+          amount: 101n,
+          currency: 'KZT',
+          code: 'x',
+        }),
         'insufficient-funds',
         'AM04',
       );
       // the rejection is recorded under its id and moved nothing
       assert.equal((await ledger.getTransfer(tid))?.result, 'exceeds_credits');
       assert.deepEqual(await bal(ledger, bank), { dp: 400n, dpo: 0n, cp: 0n, cpo: 500n });
-      await ledger.transfer({ id: id('t'), debitAccountId: bank, creditAccountId: other, amount: 100n, currency: 'KZT', code: 'x' });
+      await ledger.transfer({
+        id: id('t'),
+        debitAccountId: bank,
+        creditAccountId: other,
+        amount: 100n,
+        currency: 'KZT',
+        code: 'x',
+      });
       assert.deepEqual(await bal(ledger, bank), { dp: 400n, dpo: 100n, cp: 0n, cpo: 500n });
     });
 
@@ -115,7 +136,14 @@ for (const engine of engines()) {
         ['account_not_found', 'accounts_must_be_different', 'currency_mismatch', 'currency_mismatch'],
       );
       await rejects(
-        ledger.transfer({ id: id('t'), debitAccountId: 'nope', creditAccountId: bank, amount: 1n, currency: 'KZT', code: 'x' }),
+        ledger.transfer({
+          id: id('t'),
+          debitAccountId: 'nope',
+          creditAccountId: bank,
+          amount: 1n,
+          currency: 'KZT',
+          code: 'x',
+        }),
         'not-found',
         'AC01',
       );
@@ -135,7 +163,12 @@ for (const engine of engines()) {
       assert.equal(p.state, 'pending');
       assert.deepEqual(await bal(ledger, bank), { dp: 600n, dpo: 0n, cp: 0n, cpo: 1000n });
       assert.deepEqual(await bal(ledger, other), { dp: 0n, dpo: 0n, cp: 600n, cpo: 0n });
-      const post = await ledger.transfer({ id: id('post'), pendingId: p.id, code: 'card', flags: { postPending: true } });
+      const post = await ledger.transfer({
+        id: id('post'),
+        pendingId: p.id,
+        code: 'card',
+        flags: { postPending: true },
+      });
       assert.equal(post.amount, 600n);
       assert.equal(post.debitAccountId, bank);
       assert.deepEqual(await bal(ledger, bank), { dp: 0n, dpo: 600n, cp: 0n, cpo: 1000n });
@@ -164,7 +197,13 @@ for (const engine of engines()) {
         'validation',
         'amount_exceeds_pending',
       );
-      await ledger.transfer({ id: id('post'), pendingId: p.id, amount: 250n, code: 'card', flags: { postPending: true } });
+      await ledger.transfer({
+        id: id('post'),
+        pendingId: p.id,
+        amount: 250n,
+        code: 'card',
+        flags: { postPending: true },
+      });
       assert.deepEqual(await bal(ledger, bank), { dp: 0n, dpo: 250n, cp: 0n, cpo: 1000n });
       assert.deepEqual(await bal(ledger, other), { dp: 0n, dpo: 0n, cp: 0n, cpo: 250n });
     });
@@ -243,8 +282,24 @@ for (const engine of engines()) {
       await ledger.createAccounts([account(third)]);
       const ids = [id('a'), id('b'), id('c')];
       const rs = await ledger.submit([
-        { id: ids[0]!, debitAccountId: bank, creditAccountId: other, amount: 60n, currency: 'KZT', code: 'x', flags: { linked: true } },
-        { id: ids[1]!, debitAccountId: bank, creditAccountId: third, amount: 60n, currency: 'KZT', code: 'x', flags: { linked: true } },
+        {
+          id: ids[0]!,
+          debitAccountId: bank,
+          creditAccountId: other,
+          amount: 60n,
+          currency: 'KZT',
+          code: 'x',
+          flags: { linked: true },
+        },
+        {
+          id: ids[1]!,
+          debitAccountId: bank,
+          creditAccountId: third,
+          amount: 60n,
+          currency: 'KZT',
+          code: 'x',
+          flags: { linked: true },
+        },
         { id: ids[2]!, debitAccountId: other, creditAccountId: third, amount: 1n, currency: 'KZT', code: 'x' },
       ]);
       assert.deepEqual(
@@ -255,23 +310,49 @@ for (const engine of engines()) {
       assert.deepEqual(await bal(ledger, other), { dp: 0n, dpo: 0n, cp: 0n, cpo: 0n });
 
       const ok = await ledger.submit([
-        { id: id('a'), debitAccountId: bank, creditAccountId: other, amount: 60n, currency: 'KZT', code: 'x', flags: { linked: true } },
+        {
+          id: id('a'),
+          debitAccountId: bank,
+          creditAccountId: other,
+          amount: 60n,
+          currency: 'KZT',
+          code: 'x',
+          flags: { linked: true },
+        },
         { id: id('b'), debitAccountId: other, creditAccountId: third, amount: 60n, currency: 'KZT', code: 'x' },
       ]);
       assert.ok(ok.every((r) => r.ok));
       assert.deepEqual(await bal(ledger, third), { dp: 0n, dpo: 0n, cp: 0n, cpo: 60n });
 
       const open = await ledger.submit([
-        { id: id('a'), debitAccountId: bank, creditAccountId: other, amount: 1n, currency: 'KZT', code: 'x', flags: { linked: true } },
+        {
+          id: id('a'),
+          debitAccountId: bank,
+          creditAccountId: other,
+          amount: 1n,
+          currency: 'KZT',
+          code: 'x',
+          flags: { linked: true },
+        },
       ]);
-      assert.deepEqual(open.map((r) => (r.ok ? 'ok' : r.reason)), ['linked_event_chain_open']);
+      assert.deepEqual(
+        open.map((r) => (r.ok ? 'ok' : r.reason)),
+        ['linked_event_chain_open'],
+      );
     });
 
     it('answers a replay with the stored result and applies nothing twice', async () => {
       const { bank, other } = await funded(1000n);
       const batch = [
         { id: id('r'), debitAccountId: bank, creditAccountId: other, amount: 10n, currency: 'KZT' as const, code: 'x' },
-        { id: id('r'), debitAccountId: bank, creditAccountId: other, amount: 5000n, currency: 'KZT' as const, code: 'x' },
+        {
+          id: id('r'),
+          debitAccountId: bank,
+          creditAccountId: other,
+          amount: 5000n,
+          currency: 'KZT' as const,
+          code: 'x',
+        },
       ];
       const first = await ledger.submit(batch);
       const again = await ledger.submit(batch.map((b) => ({ ...b })));
@@ -281,14 +362,28 @@ for (const engine of engines()) {
         ['ok', 'exceeds_credits'],
       );
       // funding the account does not resurrect the rejected id
-      await ledger.transfer({ id: id('top'), debitAccountId: other, creditAccountId: bank, amount: 9000n, currency: 'KZT', code: 'x' });
+      await ledger.transfer({
+        id: id('top'),
+        debitAccountId: other,
+        creditAccountId: bank,
+        amount: 9000n,
+        currency: 'KZT',
+        code: 'x',
+      });
       assert.deepEqual((await ledger.submit([batch[1]!]))[0], first[1]);
       assert.deepEqual(await bal(ledger, bank), { dp: 0n, dpo: 10n, cp: 0n, cpo: 10000n });
     });
 
     it('refuses an id reused with different content', async () => {
       const { bank, other } = await funded(1000n);
-      const t0 = { id: id('d'), debitAccountId: bank, creditAccountId: other, amount: 10n, currency: 'KZT' as const, code: 'x' };
+      const t0 = {
+        id: id('d'),
+        debitAccountId: bank,
+        creditAccountId: other,
+        amount: 10n,
+        currency: 'KZT' as const,
+        code: 'x',
+      };
       await ledger.transfer(t0);
       await rejects(ledger.transfer({ ...t0, amount: 11n }), 'conflict', 'DUPL');
       const [r] = await ledger.submit([{ ...t0, reference: 'other' }]);
@@ -306,7 +401,11 @@ for (const engine of engines()) {
       assert.equal(await ledger.getAccount(b.id), undefined);
       const got = await ledger.getAccount(a.id);
       assert.equal(got?.code, 'settlement');
-      assert.deepEqual(got?.flags, { debitsMustNotExceedCredits: false, creditsMustNotExceedDebits: false, history: false });
+      assert.deepEqual(got?.flags, {
+        debitsMustNotExceedCredits: false,
+        creditsMustNotExceedDebits: false,
+        history: false,
+      });
       assert.deepEqual(
         (await ledger.listAccounts({ owner: a.owner })).map((x) => x.id),
         [a.id],
@@ -317,14 +416,21 @@ for (const engine of engines()) {
       const bad = [
         { id: id('v'), debitAccountId: 'a', creditAccountId: 'b', amount: 0n, currency: 'KZT' as const, code: 'x' },
       ];
-      await assert.rejects(ledger.submit(bad), (e: DomainError) => e.type === 'validation' && e.issues[0]?.field === '/0/amount');
       await assert.rejects(
-        ledger.submit([{ id: 'has#hash', debitAccountId: 'a', creditAccountId: 'b', amount: 1n, currency: 'KZT', code: 'x' }]),
+        ledger.submit(bad),
+        (e: DomainError) => e.type === 'validation' && e.issues[0]?.field === '/0/amount',
+      );
+      await assert.rejects(
+        ledger.submit([
+          { id: 'has#hash', debitAccountId: 'a', creditAccountId: 'b', amount: 1n, currency: 'KZT', code: 'x' },
+        ]),
         (e: DomainError) => e.issues[0]?.field === '/0/id',
       );
       await assert.rejects(ledger.submit([]), (e: DomainError) => e.type === 'validation');
       await assert.rejects(
-        ledger.createAccounts([account(id('f'), { debitsMustNotExceedCredits: true, creditsMustNotExceedDebits: true })]),
+        ledger.createAccounts([
+          account(id('f'), { debitsMustNotExceedCredits: true, creditsMustNotExceedDebits: true }),
+        ]),
         (e: DomainError) => e.issues[0]?.field === '/0/flags',
       );
     });
@@ -334,7 +440,14 @@ for (const engine of engines()) {
       const src = id('src');
       await ledger.createAccounts([account(h, { history: true }), account(src)]);
       for (let i = 1; i <= 5; i++) {
-        await ledger.transfer({ id: id('h'), debitAccountId: src, creditAccountId: h, amount: BigInt(i), currency: 'KZT', code: 'x' });
+        await ledger.transfer({
+          id: id('h'),
+          debitAccountId: src,
+          creditAccountId: h,
+          amount: BigInt(i),
+          currency: 'KZT',
+          code: 'x',
+        });
       }
       const p1 = await ledger.history(h, { limit: 2 });
       const p2 = await ledger.history(h, { limit: 2, after: p1.next });
@@ -357,7 +470,14 @@ for (const engine of engines()) {
       const { bank, other } = await funded(500n);
       const results = await Promise.allSettled(
         Array.from({ length: 1000 }, (_, i) =>
-          ledger.transfer({ id: id('c'), debitAccountId: bank, creditAccountId: other, amount: 1n, currency: 'KZT', code: `c${i % 3}` }),
+          ledger.transfer({
+            id: id('c'),
+            debitAccountId: bank,
+            creditAccountId: other,
+            amount: 1n,
+            currency: 'KZT',
+            code: `c${i % 3}`,
+          }),
         ),
       );
       const ok = results.filter((r) => r.status === 'fulfilled').length;
@@ -374,7 +494,10 @@ for (const engine of engines()) {
       const totals = await ledger.totals();
       const kzt = totals.find((x) => x.currency === 'KZT');
       assert.ok(kzt && kzt.debitsPosted === kzt.creditsPosted && kzt.debitsPosted > 0n);
-      assert.equal(c.accounts, totals.reduce((s, x) => s + x.accounts, 0));
+      assert.equal(
+        c.accounts,
+        totals.reduce((s, x) => s + x.accounts, 0),
+      );
       assert.ok(c.transfers > 500);
     });
 
@@ -389,7 +512,14 @@ for (const engine of engines()) {
         code: 'card',
         flags: { pending: true },
       });
-      const done = { id: id('r'), debitAccountId: bank, creditAccountId: other, amount: 7n, currency: 'KZT' as const, code: 'x' };
+      const done = {
+        id: id('r'),
+        debitAccountId: bank,
+        creditAccountId: other,
+        amount: 7n,
+        currency: 'KZT' as const,
+        code: 'x',
+      };
       const first = await ledger.transfer(done);
       const before = memoryBalances(ledger);
       const counts = await ledger.counts();

@@ -93,7 +93,10 @@ export async function findTransfers(db: Queryable, ids: readonly string[]): Prom
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     const ph = chunk.map((_, k) => `$${k + 1}`).join(', ');
-    const rows = await db.query<TransferRow>(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE id IN (${ph})`, chunk);
+    const rows = await db.query<TransferRow>(
+      `SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE id IN (${ph})`,
+      chunk,
+    );
     for (const r of rows) out.push(transferFromRow(r));
   }
   return out;
@@ -143,9 +146,7 @@ export async function history(
   const cols = TRANSFER_COLUMNS.split(', ')
     .map((c) => `t.${c}`)
     .join(', ');
-  const rows = await db.query<
-    TransferRow & { h_dp: bigint; h_dpo: bigint; h_cp: bigint; h_cpo: bigint }
-  >(
+  const rows = await db.query<TransferRow & { h_dp: bigint; h_dpo: bigint; h_cp: bigint; h_cpo: bigint }>(
     `SELECT ${cols}, h.debits_pending AS h_dp, h.debits_posted AS h_dpo, h.credits_pending AS h_cp, h.credits_posted AS h_cpo
        FROM ledger_history h JOIN ledger_transfers t ON t.seq = h.seq
       WHERE h.account_id = $1 AND h.seq > $2 ORDER BY h.seq LIMIT $3`,

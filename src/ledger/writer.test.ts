@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DomainError } from '../platform/index.ts';
+import type { DomainError } from '../platform/index.ts';
 import { engines, freshDb } from '../platform/testing.ts';
 import { createLedger } from './service.ts';
 import { account, memoryBalances, openLedger } from './testkit.ts';
@@ -33,8 +33,16 @@ for (const engine of engines()) {
       const t = await freshDb(engine);
       try {
         const { ledger } = await openLedger(t.db, { idCacheSize: 2 });
-        await ledger.createAccounts([account('src'), account('dst'), account('floor', { debitsMustNotExceedCredits: true })]);
-        const old = await ledger.submit([pay('old-1', 5n), pay('old-2', 6n), { ...pay('old-3'), debitAccountId: 'floor' }]);
+        await ledger.createAccounts([
+          account('src'),
+          account('dst'),
+          account('floor', { debitsMustNotExceedCredits: true }),
+        ]);
+        const old = await ledger.submit([
+          pay('old-1', 5n),
+          pay('old-2', 6n),
+          { ...pay('old-3'), debitAccountId: 'floor' },
+        ]);
         for (let i = 0; i < 5; i++) await ledger.transfer(pay(`filler-${i}`));
         // replays (same and different content) race with new transfers into one batch
         const [replayed, fresh, changed] = await Promise.all([

@@ -1,7 +1,7 @@
 /** Participants: institutions, their roles, staff users, API clients and webhook endpoints. */
 export {
-  isValidIinBin,
   iinBinCheckDigit,
+  isValidIinBin,
   PARTICIPANT_TYPES,
   type Participant,
   type ParticipantStatus,
@@ -10,4 +10,4 @@ export {
 } from './domain/participant.ts';
 export { participantsMigrations } from './migrations.ts';
 export { participantsRoutes, SESSION_COOKIE } from './routes.ts';
-export { type Actor, type Me, ParticipantsService, type StaffUser, STAFF_ROLES, type Webhook } from './service.ts';
+export { type Actor, type Me, ParticipantsService, STAFF_ROLES, type StaffUser, type Webhook } from './service.ts';

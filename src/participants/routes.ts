@@ -35,7 +35,12 @@ const RegisterBody = Type.Object(
 const Reason = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, { additionalProperties: false });
 const IdParam = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Me = Type.Object({
-  user: Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String(), roles: Type.Array(Type.String()) }),
+  user: Type.Object({
+    id: Type.String(),
+    username: Type.String(),
+    displayName: Type.String(),
+    roles: Type.Array(Type.String()),
+  }),
   participant: Type.Object({
     id: Type.String(),
     name: Type.String(),
@@ -85,7 +90,10 @@ const tags = ['participants'];
 const OPERATOR = { roles: ['operator'] };
 const OVERSIGHT = { roles: ['operator', 'central_bank', 'regulator'] };
 
-const actorOf = (p: Principal): Actor => ({ id: p.userId ?? p.clientId ?? p.participantId, participantId: p.participantId });
+const actorOf = (p: Principal): Actor => ({
+  id: p.userId ?? p.clientId ?? p.participantId,
+  participantId: p.participantId,
+});
 
 /** The operator manages every participant; a participant's own admin manages its own users and clients. */
 function assertManages(p: Principal, participantId: string): void {
@@ -112,7 +120,9 @@ export function participantsRoutes(
         querystring: Type.Object(
           {
             type: Type.Optional(Type.Union(PARTICIPANT_TYPES.map((t) => Type.Literal(t)))),
-            status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('blocked')])),
+            status: Type.Optional(
+              Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('blocked')]),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -124,7 +134,10 @@ export function participantsRoutes(
 
   app.get(
     `${base}/participants/me`,
-    { config: { auth: { roles: 'any' } }, schema: { tags, summary: 'The calling participant', response: { 200: Type.Ref(Participant) } } },
+    {
+      config: { auth: { roles: 'any' } },
+      schema: { tags, summary: 'The calling participant', response: { 200: Type.Ref(Participant) } },
+    },
     async (req) => svc.get(req.principal!, req.principal!.participantId),
   );
 
@@ -132,7 +145,12 @@ export function participantsRoutes(
     `${base}/participants/:id`,
     {
       config: { auth: { roles: 'any' } },
-      schema: { tags, summary: 'One participant (own, or any for oversight roles)', params: IdParam, response: { 200: Type.Ref(Participant) } },
+      schema: {
+        tags,
+        summary: 'One participant (own, or any for oversight roles)',
+        params: IdParam,
+        response: { 200: Type.Ref(Participant) },
+      },
     },
     async (req) => svc.get(req.principal!, (req.params as Static<typeof IdParam>).id),
   );
@@ -141,7 +159,12 @@ export function participantsRoutes(
     `${base}/participants`,
     {
       config: { auth: OPERATOR },
-      schema: { tags, summary: 'Register a participant (operator)', body: RegisterBody, response: { 201: Type.Ref(Participant) } },
+      schema: {
+        tags,
+        summary: 'Register a participant (operator)',
+        body: RegisterBody,
+        response: { 201: Type.Ref(Participant) },
+      },
     },
     async (req, reply) => {
       reply.code(201);
@@ -154,7 +177,13 @@ export function participantsRoutes(
       `${base}/participants/:id/${action}`,
       {
         config: { auth: OPERATOR },
-        schema: { tags, summary: `${action[0]!.toUpperCase()}${action.slice(1)} a participant (operator)`, params: IdParam, body: Reason, response: { 200: Type.Ref(Participant) } },
+        schema: {
+          tags,
+          summary: `${action[0]!.toUpperCase()}${action.slice(1)} a participant (operator)`,
+          params: IdParam,
+          body: Reason,
+          response: { 200: Type.Ref(Participant) },
+        },
       },
       async (req) =>
         svc.changeStatus(
@@ -175,7 +204,13 @@ export function participantsRoutes(
         summary: 'Add a staff user; the answer carries the TOTP secret once',
         params: IdParam,
         body: AddUser,
-        response: { 201: Type.Object({ user: Type.Object({ id: Type.String(), username: Type.String() }, { additionalProperties: true }), totpSecret: Type.String(), totpUri: Type.String() }) },
+        response: {
+          201: Type.Object({
+            user: Type.Object({ id: Type.String(), username: Type.String() }, { additionalProperties: true }),
+            totpSecret: Type.String(),
+            totpUri: Type.String(),
+          }),
+        },
       },
     },
     async (req, reply) => {
@@ -195,13 +230,24 @@ export function participantsRoutes(
         summary: 'Certify a public key and register an OAuth client (private_key_jwt)',
         params: IdParam,
         body: AddClient,
-        response: { 201: Type.Object({ clientId: Type.String(), certificatePem: Type.String(), notAfter: Type.String(), tokenEndpoint: Type.String() }) },
+        response: {
+          201: Type.Object({
+            clientId: Type.String(),
+            certificatePem: Type.String(),
+            notAfter: Type.String(),
+            tokenEndpoint: Type.String(),
+          }),
+        },
       },
     },
     async (req, reply) => {
       const { id } = req.params as Static<typeof IdParam>;
       assertManages(req.principal!, id);
-      const r = await svc.registerApiClient(actorOf(req.principal!), id, (req.body as Static<typeof AddClient>).publicKeyJwk);
+      const r = await svc.registerApiClient(
+        actorOf(req.principal!),
+        id,
+        (req.body as Static<typeof AddClient>).publicKeyJwk,
+      );
       reply.code(201);
       return { ...r, tokenEndpoint: opts.tokenEndpoint };
     },
@@ -209,7 +255,14 @@ export function participantsRoutes(
 
   app.get(
     `${base}/webhooks`,
-    { config: { auth: { roles: 'any' } }, schema: { tags, summary: 'Own webhook endpoints', response: { 200: Type.Object({ items: Type.Array(Webhook) }) } } },
+    {
+      config: { auth: { roles: 'any' } },
+      schema: {
+        tags,
+        summary: 'Own webhook endpoints',
+        response: { 200: Type.Object({ items: Type.Array(Webhook) }) },
+      },
+    },
     async (req) => ({ items: await svc.webhooks(req.principal!.participantId) }),
   );
 
@@ -234,7 +287,12 @@ export function participantsRoutes(
     `${base}/webhooks/:id/rotate-secret`,
     {
       config: { auth: { roles: 'any' } },
-      schema: { tags, summary: 'Rotate a webhook signing secret (the previous one keeps verifying)', params: IdParam, response: { 200: Type.Object({ id: Type.String(), secret: Type.String() }) } },
+      schema: {
+        tags,
+        summary: 'Rotate a webhook signing secret (the previous one keeps verifying)',
+        params: IdParam,
+        response: { 200: Type.Object({ id: Type.String(), secret: Type.String() }) },
+      },
     },
     async (req) => svc.rotateWebhookSecret(req.principal!, (req.params as Static<typeof IdParam>).id),
   );
@@ -253,7 +311,12 @@ export function participantsRoutes(
     '/api/auth/v1/login',
     {
       config: { auth: 'public', idempotent: false },
-      schema: { tags: ['auth'], summary: 'Staff login: password + TOTP; sets the session cookie', body: Login, response: { 200: Me } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Staff login: password + TOTP; sets the session cookie',
+        body: Login,
+        response: { 200: Me },
+      },
     },
     async (req, reply) => {
       const b = req.body as Static<typeof Login>;
@@ -275,7 +338,10 @@ export function participantsRoutes(
 
   app.get(
     '/api/auth/v1/me',
-    { config: { auth: { roles: 'any' } }, schema: { tags: ['auth'], summary: 'The logged-in staff member', response: { 200: Me } } },
+    {
+      config: { auth: { roles: 'any' } },
+      schema: { tags: ['auth'], summary: 'The logged-in staff member', response: { 200: Me } },
+    },
     async (req) => {
       const t = req.cookies[SESSION_COOKIE];
       const s = t ? await svc.sessionPrincipal(t) : undefined;

@@ -25,7 +25,7 @@ import {
   type StatusAction,
   validateParticipantInput,
 } from './domain/participant.ts';
-import { participantsStore as store, type StaffUserRow, type WebhookRow } from './store.ts';
+import { type StaffUserRow, participantsStore as store, type WebhookRow } from './store.ts';
 
 export interface StaffUser {
   id: string;
@@ -110,7 +110,8 @@ export class ParticipantsService {
     const v = validateParticipantInput(input);
     const p: Participant = { ...v, id: this.ids.next('ptc'), status: 'active', createdAt: this.now() };
     return this.db.transaction(async (tx) => {
-      if (p.bic && (await store.byBic(tx, p.bic))) throw new DomainError('conflict', `BIC ${p.bic} is already registered`);
+      if (p.bic && (await store.byBic(tx, p.bic)))
+        throw new DomainError('conflict', `BIC ${p.bic} is already registered`);
       await store.insert(tx, p);
       await this.audit(tx, actor, 'participant.registered', p.id, p);
       await recordEvent(tx, { type: 'participants.registered', key: p.id, data: p }, this.ids, this.clock);
@@ -185,7 +186,8 @@ export class ParticipantsService {
     }
     if (input.password.length < 12) throw invalid('/password', 'must be at least 12 characters');
     for (const [i, r] of input.roles.entries()) {
-      if (!(STAFF_ROLES as readonly string[]).includes(r)) throw invalid(`/roles/${i}`, `must be one of ${STAFF_ROLES.join(', ')}`);
+      if (!(STAFF_ROLES as readonly string[]).includes(r))
+        throw invalid(`/roles/${i}`, `must be one of ${STAFF_ROLES.join(', ')}`);
     }
     const totpSecret = newTotpSecret();
     const passwordHash = await hashPassword(input.password);
@@ -207,7 +209,13 @@ export class ParticipantsService {
       await store.insertUser(tx, row);
       await appendAudit(
         tx,
-        { actor: actor.id, action: 'user.added', entity: 'staff_user', entityId: row.id, details: { ...row, password_hash: undefined, totp_secret: undefined } },
+        {
+          actor: actor.id,
+          action: 'user.added',
+          entity: 'staff_user',
+          entityId: row.id,
+          details: { ...row, password_hash: undefined, totp_secret: undefined },
+        },
         this.clock,
       );
       return toUser({ ...row, failed_logins: 0n });
@@ -224,28 +232,41 @@ export class ParticipantsService {
       await verifyPassword(password, await dummyHash);
       throw fail;
     }
-    if (row.status !== 'active') throw new DomainError('unauthorized', 'this account is locked; ask your administrator');
-    const ok = (await verifyPassword(password, row.password_hash)) && verifyTotp(row.totp_secret, totp, this.clock.now());
+    if (row.status !== 'active')
+      throw new DomainError('unauthorized', 'this account is locked; ask your administrator');
+    const ok =
+      (await verifyPassword(password, row.password_hash)) && verifyTotp(row.totp_secret, totp, this.clock.now());
     if (!ok) {
       const n = row.failed_logins + 1n;
       await this.db.transaction(async (tx) => {
         await store.setFailedLogins(tx, row.id, n, n >= MAX_FAILED_LOGINS ? 'locked' : 'active');
         await appendAudit(
           tx,
-          { actor: row.id, action: 'user.login_failed', entity: 'staff_user', entityId: row.id, details: { attempts: n } },
+          {
+            actor: row.id,
+            action: 'user.login_failed',
+            entity: 'staff_user',
+            entityId: row.id,
+            details: { attempts: n },
+          },
           this.clock,
         );
       });
       throw fail;
     }
     const p = await store.get(this.db, row.participant_id);
-    if (!p || p.status === 'blocked') throw new DomainError('unauthorized', 'your organization is blocked on the platform');
+    if (!p || p.status === 'blocked')
+      throw new DomainError('unauthorized', 'your organization is blocked on the platform');
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.clock.nowMs() + SESSION_HOURS * 3600_000);
     await this.db.transaction(async (tx) => {
       if (row.failed_logins !== 0n) await store.setFailedLogins(tx, row.id, 0n, 'active');
       await store.insertSession(tx, hashToken(token), row.id, this.now(), expiresAt.toISOString());
-      await appendAudit(tx, { actor: row.id, action: 'user.login', entity: 'staff_user', entityId: row.id, details: {} }, this.clock);
+      await appendAudit(
+        tx,
+        { actor: row.id, action: 'user.login', entity: 'staff_user', entityId: row.id, details: {} },
+        this.clock,
+      );
     });
     return { token, expiresAt, me: this.me(toUser(row), p) };
   }
@@ -316,7 +337,13 @@ export class ParticipantsService {
       });
       await appendAudit(
         tx,
-        { actor: actor.id, action: 'api_client.registered', entity: 'api_client', entityId: clientId, details: { participantId, serial: cert.serialNumber } },
+        {
+          actor: actor.id,
+          action: 'api_client.registered',
+          entity: 'api_client',
+          entityId: clientId,
+          details: { participantId, serial: cert.serialNumber },
+        },
         this.clock,
       );
     });
@@ -341,7 +368,10 @@ export class ParticipantsService {
 
   // --- webhooks ---
 
-  async addWebhook(principal: Principal, input: { url: string; events: string[] }): Promise<Webhook & { secret: string }> {
+  async addWebhook(
+    principal: Principal,
+    input: { url: string; events: string[] },
+  ): Promise<Webhook & { secret: string }> {
     let url: URL;
     try {
       url = new URL(input.url);
@@ -364,7 +394,13 @@ export class ParticipantsService {
       await store.insertWebhook(tx, row);
       await appendAudit(
         tx,
-        { actor: principal.userId ?? principal.clientId ?? principal.participantId, action: 'webhook.added', entity: 'webhook', entityId: row.id, details: { url: row.url, events: input.events } },
+        {
+          actor: principal.userId ?? principal.clientId ?? principal.participantId,
+          action: 'webhook.added',
+          entity: 'webhook',
+          entityId: row.id,
+          details: { url: row.url, events: input.events },
+        },
         this.clock,
       );
     });
@@ -384,7 +420,13 @@ export class ParticipantsService {
       await store.rotateWebhookSecret(tx, id, secret);
       await appendAudit(
         tx,
-        { actor: principal.userId ?? principal.participantId, action: 'webhook.secret_rotated', entity: 'webhook', entityId: id, details: {} },
+        {
+          actor: principal.userId ?? principal.participantId,
+          action: 'webhook.secret_rotated',
+          entity: 'webhook',
+          entityId: id,
+          details: {},
+        },
         this.clock,
       );
     });
@@ -392,7 +434,10 @@ export class ParticipantsService {
   }
 
   /** Signing secrets of a participant's endpoints, for the webhook sender. */
-  async webhookTargets(participantId: string, eventType: string): Promise<{ id: string; url: string; secret: string }[]> {
+  async webhookTargets(
+    participantId: string,
+    eventType: string,
+  ): Promise<{ id: string; url: string; secret: string }[]> {
     return (await store.webhooksOf(this.db, participantId))
       .filter((w) => w.status === 'active')
       .filter((w) => {

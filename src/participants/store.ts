@@ -64,7 +64,17 @@ export const participantsStore = {
     await q.exec(
       `INSERT INTO participants (id, name, type, status, bic, tax_id, bin_ranges, roles, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
-      [p.id, p.name, p.type, p.status, p.bic, p.taxId, JSON.stringify(p.binRanges), JSON.stringify(p.roles), p.createdAt],
+      [
+        p.id,
+        p.name,
+        p.type,
+        p.status,
+        p.bic,
+        p.taxId,
+        JSON.stringify(p.binRanges),
+        JSON.stringify(p.roles),
+        p.createdAt,
+      ],
     );
   },
   async get(q: Queryable, id: string): Promise<Participant | undefined> {
@@ -98,7 +108,17 @@ export const participantsStore = {
     await q.exec(
       `INSERT INTO staff_users (id, participant_id, username, display_name, password_hash, totp_secret, roles, status, failed_logins, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)`,
-      [u.id, u.participant_id, u.username, u.display_name, u.password_hash, u.totp_secret, u.roles, u.status, u.created_at],
+      [
+        u.id,
+        u.participant_id,
+        u.username,
+        u.display_name,
+        u.password_hash,
+        u.totp_secret,
+        u.roles,
+        u.status,
+        u.created_at,
+      ],
     );
   },
   async userByName(q: Queryable, username: string): Promise<StaffUserRow | undefined> {
@@ -136,7 +156,16 @@ export const participantsStore = {
     await q.exec(
       `INSERT INTO api_clients (client_id, participant_id, public_jwk, certificate_pem, serial_number, not_after, status, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [c.client_id, c.participant_id, c.public_jwk, c.certificate_pem, c.serial_number, c.not_after, c.status, c.created_at],
+      [
+        c.client_id,
+        c.participant_id,
+        c.public_jwk,
+        c.certificate_pem,
+        c.serial_number,
+        c.not_after,
+        c.status,
+        c.created_at,
+      ],
     );
   },
   async client(q: Queryable, clientId: string): Promise<ApiClientRow | undefined> {

@@ -12,6 +12,8 @@ export interface DashboardSources {
   participantCounts: () => Promise<{ participants: number; active: number; users: number }>;
   ledgerCounts: () => Promise<{ accounts: number; transfers: number }>;
   ledgerTotals: () => Promise<{ currency: string; accounts: number; debitsPosted: bigint; creditsPosted: bigint }[]>;
+  /** The accounts one participant owns: what a non-oversight dashboard totals. */
+  ownAccounts: (owner: string) => Promise<{ currency: string; debitsPosted: bigint; creditsPosted: bigint }[]>;
 }
 
 const Dashboard = Type.Object({
@@ -39,19 +41,42 @@ const Dashboard = Type.Object({
   ),
 });
 
+const OVERSIGHT = ['operator', 'central_bank', 'regulator'];
+
+function totalsOf(accounts: { currency: string; debitsPosted: bigint; creditsPosted: bigint }[]) {
+  const by = new Map<string, { currency: string; accounts: number; debitsPosted: bigint; creditsPosted: bigint }>();
+  for (const a of accounts) {
+    const t = by.get(a.currency) ?? { currency: a.currency, accounts: 0, debitsPosted: 0n, creditsPosted: 0n };
+    t.accounts++;
+    t.debitsPosted += a.debitsPosted;
+    t.creditsPosted += a.creditsPosted;
+    by.set(a.currency, t);
+  }
+  return [...by.values()];
+}
+
+/** Oversight roles see the whole system; every other participant sees its own accounts only. */
 export function dashboardRoutes(app: FastifyInstance, src: DashboardSources): void {
   app.get(
     '/api/platform/v1/dashboard',
     {
       config: { auth: { roles: 'any' } },
-      schema: { tags: ['platform'], summary: 'Health, counts and ledger totals for the portal', response: { 200: Dashboard } },
+      schema: {
+        tags: ['platform'],
+        summary: 'Health, counts and ledger totals for the portal',
+        response: { 200: Dashboard },
+      },
     },
-    async () => {
+    async (req) => {
+      const p = req.principal!;
+      const oversight = p.roles.some((r) => OVERSIGHT.includes(r));
       const [ready, pc, lc, totals] = await Promise.all([
         src.ready().catch(() => false),
         src.participantCounts(),
-        src.ledgerCounts(),
-        src.ledgerTotals(),
+        oversight
+          ? src.ledgerCounts()
+          : src.ownAccounts(p.participantId).then((a) => ({ accounts: a.length, transfers: 0 })),
+        oversight ? src.ledgerTotals() : src.ownAccounts(p.participantId).then(totalsOf),
       ]);
       return {
         health: {
@@ -68,7 +93,11 @@ export function dashboardRoutes(app: FastifyInstance, src: DashboardSources): vo
           ledgerAccounts: lc.accounts,
           transfers: lc.transfers,
         },
-        ledgerTotals: totals.map((t) => ({ ...t, debitsPosted: t.debitsPosted.toString(), creditsPosted: t.creditsPosted.toString() })),
+        ledgerTotals: totals.map((t) => ({
+          ...t,
+          debitsPosted: t.debitsPosted.toString(),
+          creditsPosted: t.creditsPosted.toString(),
+        })),
       };
     },
   );

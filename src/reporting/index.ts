@@ -1,2 +1,3 @@
-/** Reporting: cross-module read models for dashboards and regulators. */
-export { dashboardRoutes, type DashboardSources } from './dashboard.ts';
+/** Reporting: cross-module read models for dashboards, the audit trail and regulators. */
+export { auditRoutes } from './audit.ts';
+export { type DashboardSources, dashboardRoutes } from './dashboard.ts';

@@ -25,12 +25,22 @@ for (const engine of engines()) {
     });
 
     it('the operator registers a participant; it is listed and audited', async () => {
-      const r = await t.call('POST', `${P}/participants`, { cookie: operator, body: { ...newBank('A'), taxId: undefined } });
+      const r = await t.call('POST', `${P}/participants`, {
+        cookie: operator,
+        body: { ...newBank('A'), taxId: undefined },
+      });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       assert.equal(r.body.status, 'active');
       assert.deepEqual(r.body.roles.includes('bank'), true);
       const list = await t.call('GET', `${P}/participants`, { cookie: operator });
       assert.ok(list.body.items.some((p: { id: string }) => p.id === r.body.id));
+      const audit = await t.call('GET', `/api/platform/v1/audit?entityId=${r.body.id}`, { cookie: operator });
+      assert.equal(audit.status, 200);
+      assert.deepEqual(
+        audit.body.items.map((e: { action: string }) => e.action),
+        ['participant.registered'],
+      );
+      assert.equal((await t.call('GET', '/api/platform/v1/audit', { cookie: bank })).status, 403);
     });
 
     it('bad input answers 400 problem+json naming the field and stores nothing', async () => {
@@ -120,7 +130,8 @@ for (const engine of engines()) {
       // suspended: may read, may not change
       assert.equal((await t.call('GET', `${P}/participants/me`, { token })).status, 200);
       assert.equal(
-        (await t.call('POST', `${P}/webhooks`, { token, body: { url: 'https://example.test/hook', events: [] } })).status,
+        (await t.call('POST', `${P}/webhooks`, { token, body: { url: 'https://example.test/hook', events: [] } }))
+          .status,
         403,
       );
       await t.call('POST', `${P}/participants/${reg.body.id}/block`, { cookie: operator, body: { reason: 'fraud' } });
@@ -131,15 +142,22 @@ for (const engine of engines()) {
 
     it('the operator and the central bank cannot be blocked', async () => {
       const me = (await t.call('GET', `${P}/participants/me`, { cookie: operator })).body;
-      const r = await t.call('POST', `${P}/participants/${me.id}/block`, { cookie: operator, body: { reason: 'oops' } });
+      const r = await t.call('POST', `${P}/participants/${me.id}/block`, {
+        cookie: operator,
+        body: { reason: 'oops' },
+      });
       assert.equal(r.status, 403);
     });
 
     it('staff login: a wrong one-time code is refused with one message', async () => {
       const u = t.logins.find((l) => l.participantType === 'tpp')!;
-      const r = await t.call('POST', '/api/auth/v1/login', { body: { username: u.username, password: u.password, totp: '000000' } });
+      const r = await t.call('POST', '/api/auth/v1/login', {
+        body: { username: u.username, password: u.password, totp: '000000' },
+      });
       assert.equal(r.status, 401);
-      const r2 = await t.call('POST', '/api/auth/v1/login', { body: { username: 'nobody', password: 'x', totp: '123456' } });
+      const r2 = await t.call('POST', '/api/auth/v1/login', {
+        body: { username: 'nobody', password: 'x', totp: '123456' },
+      });
       assert.equal(r2.status, 401);
       assert.equal(r.body.detail, r2.body.detail);
     });

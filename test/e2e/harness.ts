@@ -143,6 +143,15 @@ export function browserTest(env: E2e, name: string, fn: (page: Page, t: TestCont
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    const network: string[] = [];
+    page.on('response', (res) => {
+      if (new URL(res.url()).pathname.startsWith('/api/')) {
+        network.push(`${new Date().toISOString()} ${res.request().method()} ${res.url()} → ${res.status()}`);
+      }
+    });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') network.push(`${new Date().toISOString()} console.error ${msg.text()}`);
+    });
     try {
       await fn(page, t);
       if (pageErrors.length) throw new Error(`uncaught errors in the page:\n${pageErrors.join('\n')}`);
@@ -152,7 +161,8 @@ export function browserTest(env: E2e, name: string, fn: (page: Page, t: TestCont
       await page.screenshot({ path: `${base}.png`, fullPage: true }).catch(() => undefined);
       const html = await page.content().catch(() => '');
       if (html) writeFileSync(`${base}.html`, html);
-      t.diagnostic(`screenshot: ${base}.png`);
+      writeFileSync(`${base}.log`, `${network.join('\n')}\n`);
+      t.diagnostic(`screenshot: ${base}.png (page HTML and API calls beside it)`);
       throw err;
     } finally {
       await context.close();

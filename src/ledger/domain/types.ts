@@ -117,7 +117,9 @@ export interface Transfer {
   state: PendingState | null;
 }
 
-export type TransferResult = { id: string; ok: true; transfer: Transfer } | { id: string; ok: false; reason: FailureReason };
+export type TransferResult =
+  | { id: string; ok: true; transfer: Transfer }
+  | { id: string; ok: false; reason: FailureReason };
 
 export interface HistoryEntry {
   transfer: Transfer;

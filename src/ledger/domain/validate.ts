@@ -52,7 +52,8 @@ export function checkTransfer(t: TransferInput, i: number): void {
   if (typeof t !== 'object' || t === null) throw invalid(at, 'must be an object');
   if (!isId(t.id)) throw invalid(`${at}/id`, 'must be 1–128 printable ASCII characters without spaces or #');
   if (!isText(t.code, 64)) throw invalid(`${at}/code`, 'must be 1–64 characters');
-  if (t.reference !== undefined && !isText(t.reference, 256, 0)) throw invalid(`${at}/reference`, 'at most 256 characters');
+  if (t.reference !== undefined && !isText(t.reference, 256, 0))
+    throw invalid(`${at}/reference`, 'at most 256 characters');
   const f = t.flags ?? {};
   if (typeof f !== 'object' || f === null) throw invalid(`${at}/flags`, 'must be an object');
   if (!isBool(f.linked) || !isBool(f.pending) || !isBool(f.postPending) || !isBool(f.voidPending)) {

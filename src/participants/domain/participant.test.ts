@@ -35,7 +35,8 @@ describe('participant rules', () => {
   it('validates BICs and BIN ranges', () => {
     assert.equal(validateBic('HSBKKZKX'), 'HSBKKZKX');
     assert.equal(validateBic('HSBKKZKXXXX'), 'HSBKKZKXXXX');
-    for (const bad of ['HSBKKZK', 'hsbkkzkx', '1SBKKZKX', 'HSBKKZKXX']) assert.throws(() => validateBic(bad), DomainError);
+    for (const bad of ['HSBKKZK', 'hsbkkzkx', '1SBKKZKX', 'HSBKKZKXX'])
+      assert.throws(() => validateBic(bad), DomainError);
     assert.equal(validateBinRange('440000-440099', 'r'), '440000-440099');
     for (const bad of ['4400', '440099-440000', '440000-4400991', 'abcdef']) {
       assert.throws(() => validateBinRange(bad, 'r'), DomainError);

@@ -45,7 +45,10 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     if (!MUTATING.has(req.method) || req.routeOptions.config?.idempotent === false) return;
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || !KEY.test(key)) {
-      throw invalid('header/Idempotency-Key', 'required on this request: 1-255 printable characters, unique per operation');
+      throw invalid(
+        'header/Idempotency-Key',
+        'required on this request: 1-255 printable characters, unique per operation',
+      );
     }
     const scope = req.principal ? `${req.principal.participantId}/${req.principal.userId ?? ''}` : `anon/${req.ip}`;
     const hash = createHash('sha256')
@@ -59,7 +62,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
       if (found.request_hash !== hash) {
         throw new DomainError('idempotency-mismatch', 'Idempotency-Key was already used with a different request');
       }
-      if (found.status === null) throw new DomainError('conflict', 'a request with this Idempotency-Key is in progress');
+      if (found.status === null)
+        throw new DomainError('conflict', 'a request with this Idempotency-Key is in progress');
       reply.header('idempotent-replayed', 'true');
       reply.code(Number(found.status));
       reply.type(Number(found.status) >= 400 ? 'application/problem+json' : 'application/json');

@@ -60,7 +60,8 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     const auth = req.routeOptions.config?.auth;
     if (auth === 'public' || (!auth && req.url.startsWith('/docs'))) return;
     const principal = await opts.authenticate(req);
-    if (!principal) throw new DomainError('unauthorized', 'authentication required: a bearer token or a portal session');
+    if (!principal)
+      throw new DomainError('unauthorized', 'authentication required: a bearer token or a portal session');
     req.principal = principal;
     if (principal.suspended && req.method !== 'GET' && req.method !== 'HEAD') {
       throw new DomainError('forbidden', 'your organization is suspended: read-only access');

@@ -81,9 +81,15 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
 
   const bus: EventBus = config.natsUrl
-    ? await NatsJetStreamBus.connect({ servers: config.natsUrl, logger })
+    ? await NatsJetStreamBus.connect({
+        servers: config.natsUrl,
+        logger,
+        stream: config.natsStream,
+        subjectPrefix: config.natsStream.toLowerCase(),
+      })
     : new InProcessBus({ logger });
-  const dispatcher = new OutboxDispatcher({ db, bus, logger, pollIntervalMs: 250 });
+  const dispatcher = new OutboxDispatcher({ db, bus, logger });
+  db.onCommit(() => dispatcher.nudge());
 
   const ca = await PlatformCa.loadOrCreate({ db, clock, name: 'NDFI Platform CA' });
   const signingKey = await loadOrCreateSigningKey({ db, use: 'access-token' });

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair } from 'jose';
+import { connect } from 'nats';
 import pg from 'pg';
 import { type StartedApp, startApp } from '../src/app.ts';
 import type { DemoLogin } from '../src/demo/index.ts';
@@ -36,11 +37,12 @@ let n = 0;
 
 export async function startTestPlatform(engine: Engine): Promise<TestPlatform> {
   const tmp = tempDir();
+  n++;
   let databaseUrl: string | undefined;
   let dropSchema = async () => {};
   if (engine === 'postgres') {
     const base = process.env.DATABASE_URL!;
-    const schema = `api_${process.pid}_${Date.now().toString(36)}_${++n}`;
+    const schema = `api_${process.pid}_${Date.now().toString(36)}_${n}`;
     const c = new pg.Client({ connectionString: base });
     await c.connect();
     await c.query(`CREATE SCHEMA ${schema}`);
@@ -55,12 +57,16 @@ export async function startTestPlatform(engine: Engine): Promise<TestPlatform> {
       await d.end();
     };
   }
+  const natsStream = `T${process.pid}_${Date.now().toString(36)}_${n}`;
   const app = await startApp({
     dataDir: tmp.dir,
     port: 0,
     demo: true,
     logLevel: 'silent',
-    ...(databaseUrl ? { databaseUrl } : {}),
+    // explicit, so a DATABASE_URL in the environment never turns the SQLite run into a PostgreSQL one
+    databaseUrl,
+    // each test platform has its own JetStream stream, so runs never see each other's events
+    natsStream,
   });
   const logins: DemoLogin[] = JSON.parse(readFileSync(app.demoLoginsPath, 'utf8')).users;
 
@@ -116,6 +122,11 @@ export async function startTestPlatform(engine: Engine): Promise<TestPlatform> {
     close: async () => {
       await app.close();
       await dropSchema();
+      if (process.env.NATS_URL) {
+        const nc = await connect({ servers: process.env.NATS_URL });
+        await (await nc.jetstreamManager()).streams.delete(natsStream).catch(() => false);
+        await nc.close();
+      }
       tmp.cleanup();
     },
   };

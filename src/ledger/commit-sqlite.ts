@@ -8,25 +8,24 @@ import type { TransferRecord } from './domain/model.ts';
 import type { Batch } from './domain/state.ts';
 import { TRANSFER_COLUMNS } from './store.ts';
 
-/** Rows per INSERT: a multi-row statement amortises the per-call binding cost; measured best near 16. */
-const ROWS = 16;
+/** Rows per INSERT, largest first: multi-row statements amortise the per-call cost (128 measured best). */
+const CHUNKS = [128, 16, 1];
 const COLS = 14;
 
-const values = (rows: number): string =>
-  Array.from(
-    { length: rows },
-    (_, r) => `(${Array.from({ length: COLS }, (_, c) => `$${r * COLS + c + 1}`).join(', ')})`,
-  ).join(', ');
+/**
+ * Anonymous `?` placeholders, which SqliteDb passes through unchanged: node:sqlite binds them about twice as
+ * fast as numbered ones (`?NNN`, what `$n` becomes), measured on this statement.
+ */
+const values = (rows: number): string => Array.from({ length: rows }, () => `(${'?, '.repeat(COLS - 1)}?)`).join(', ');
 
-const INSERT_MANY = `INSERT INTO ledger_transfers (${TRANSFER_COLUMNS}) VALUES ${values(ROWS)}`;
-const INSERT_ONE = `INSERT INTO ledger_transfers (${TRANSFER_COLUMNS}) VALUES ${values(1)}`;
+const INSERTS = CHUNKS.map((rows) => `INSERT INTO ledger_transfers (${TRANSFER_COLUMNS}) VALUES ${values(rows)}`);
 const INSERT_ACCOUNT = `INSERT INTO ledger_accounts (id, currency, owner, code, flags, debits_pending, debits_posted,
-  credits_pending, credits_posted, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
-const UPDATE_ACCOUNT = `UPDATE ledger_accounts SET debits_pending = $2, debits_posted = $3, credits_pending = $4,
-  credits_posted = $5 WHERE id = $1`;
-const UPDATE_STATE = 'UPDATE ledger_transfers SET state = $2 WHERE id = $1';
+  credits_pending, credits_posted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const UPDATE_ACCOUNT = `UPDATE ledger_accounts SET debits_pending = ?, debits_posted = ?, credits_pending = ?,
+  credits_posted = ? WHERE id = ?`;
+const UPDATE_STATE = 'UPDATE ledger_transfers SET state = ? WHERE id = ?';
 const INSERT_HISTORY = `INSERT INTO ledger_history (account_id, seq, debits_pending, debits_posted, credits_pending,
-  credits_posted) VALUES ($1, $2, $3, $4, $5, $6)`;
+  credits_posted) VALUES (?, ?, ?, ?, ?, ?)`;
 
 const push = (p: SqlValue[], t: TransferRecord): void => {
   p.push(
@@ -93,20 +92,17 @@ export class SqliteCommitter implements Committer {
     }
     const t = b.transfers;
     let i = 0;
-    for (; i + ROWS <= t.length; i += ROWS) {
-      const p: SqlValue[] = [];
-      for (let k = i; k < i + ROWS; k++) push(p, t[k]!);
-      db.execSync(INSERT_MANY, p);
-    }
-    for (; i < t.length; i++) {
-      const p: SqlValue[] = [];
-      push(p, t[i]!);
-      db.execSync(INSERT_ONE, p);
-    }
+    CHUNKS.forEach((rows, c) => {
+      for (; i + rows <= t.length; i += rows) {
+        const p: SqlValue[] = [];
+        for (let k = i; k < i + rows; k++) push(p, t[k]!);
+        db.execSync(INSERTS[c]!, p);
+      }
+    });
     for (const a of b.touched) {
-      db.execSync(UPDATE_ACCOUNT, [a.id, a.debitsPending, a.debitsPosted, a.creditsPending, a.creditsPosted]);
+      db.execSync(UPDATE_ACCOUNT, [a.debitsPending, a.debitsPosted, a.creditsPending, a.creditsPosted, a.id]);
     }
-    for (const r of b.resolved) db.execSync(UPDATE_STATE, [r.id, r.state]);
+    for (const r of b.resolved) db.execSync(UPDATE_STATE, [r.state, r.id]);
     for (const h of b.history) {
       db.execSync(INSERT_HISTORY, [
         h.accountId,

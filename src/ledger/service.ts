@@ -63,7 +63,7 @@ export class LedgerService implements Ledger {
       transfers.length,
       (s, b, now) => applyTransfers(s, b, transfers, now),
       (raw) => present(transfers, raw),
-      { ids: transfers.map((t) => t.id), pendingIds },
+      { submits: transfers, pendingIds },
     );
   }
 

@@ -12,8 +12,8 @@ import { findTransfers, loadState } from './store.ts';
 interface Job {
   /** Transfers it carries (what maxBatch counts). */
   size: number;
-  /** Transfer ids it submits: looked up in the database when a commit hits an id the cache had forgotten. */
-  ids: readonly string[] | undefined;
+  /** Transfers it submits: their ids are looked up when a commit hits an id the cache had forgotten. */
+  submits: readonly { id: string }[] | undefined;
   /** Pending transfers it posts or voids: loaded before applying if not in memory. */
   pendingIds: readonly string[] | undefined;
   apply(s: LedgerState, b: Batch, now: number): unknown;
@@ -62,13 +62,13 @@ export class Writer {
     size: number,
     apply: (s: LedgerState, b: Batch, now: number) => R,
     present: (raw: R) => T,
-    refs: { ids?: readonly string[]; pendingIds?: readonly string[] } = {},
+    refs: { submits?: readonly { id: string }[]; pendingIds?: readonly string[] } = {},
   ): Promise<T> {
     if (this.closed) return Promise.reject(new DomainError('unavailable', 'the ledger is closed'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({
         size,
-        ids: refs.ids,
+        submits: refs.submits,
         pendingIds: refs.pendingIds,
         apply,
         done: (raw) => {
@@ -162,14 +162,14 @@ export class Writer {
     const missing: string[] = [];
     for (const j of jobs) for (const id of j.pendingIds ?? []) if (!this.state.find(id)) missing.push(id);
     if (missing.length === 0) return;
-    for (const r of await findTransfers(this.o.db, missing)) if (!this.state.find(r.id)) this.state.recent.set(r.id, r);
+    for (const r of await findTransfers(this.o.db, missing)) if (!this.state.find(r.id)) this.state.remember(r);
   }
 
   /** A submitted id is already in the database: cache what is stored so the retry answers it as a replay. */
   private async learnIds(jobs: Job[]): Promise<boolean> {
-    const ids = jobs.flatMap((j) => j.ids ?? []).filter((id) => !this.state.find(id));
+    const ids = jobs.flatMap((j) => j.submits?.map((t) => t.id) ?? []).filter((id) => !this.state.find(id));
     const found = await findTransfers(this.o.db, ids);
-    for (const r of found) this.state.recent.set(r.id, r);
+    for (const r of found) this.state.remember(r);
     return found.length > 0;
   }
 

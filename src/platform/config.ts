@@ -13,6 +13,8 @@ export const ConfigSchema = Type.Object(
     /** postgres://… selects PostgreSQL; otherwise SQLite under dataDir. */
     databaseUrl: Type.Optional(Type.String()),
     natsUrl: Type.Optional(Type.String()),
+    /** JetStream stream of this deployment; its subjects are `<lower-case name>.<event type>`. */
+    natsStream: Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', default: 'NDFI' }),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info' },
@@ -36,6 +38,7 @@ const ENV: Record<string, keyof Config> = {
   NDFI_DATA_DIR: 'dataDir',
   DATABASE_URL: 'databaseUrl',
   NATS_URL: 'natsUrl',
+  NDFI_NATS_STREAM: 'natsStream',
   LOG_LEVEL: 'logLevel',
   NDFI_DEMO: 'demo',
   NDFI_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',

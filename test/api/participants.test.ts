@@ -43,6 +43,21 @@ for (const engine of engines()) {
       assert.equal((await t.call('GET', '/api/platform/v1/audit', { cookie: bank })).status, 403);
     });
 
+    it('registration publishes participants.registered through the outbox', async () => {
+      const seen = new Promise<{ type: string; data: { bic: string } }>((resolve) => {
+        t.app.platform.bus.subscribe('api-test', ['participants.registered'], async (e) => {
+          if ((e.data as { bic: string }).bic === 'EVNTKZKA') resolve(e as never);
+        });
+      });
+      const r = await t.call('POST', `${P}/participants`, {
+        cookie: operator,
+        body: { name: 'Event Bank', type: 'bank', bic: 'EVNTKZKA' },
+      });
+      assert.equal(r.status, 201);
+      const e = await seen;
+      assert.equal(e.type, 'participants.registered');
+    });
+
     it('bad input answers 400 problem+json naming the field and stores nothing', async () => {
       const before = (await t.call('GET', `${P}/participants`, { cookie: operator })).body.items.length;
       const cases: [unknown, string][] = [

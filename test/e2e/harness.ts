@@ -91,7 +91,8 @@ export function setupE2e(): E2e {
       throw new Error('no Chromium: set CHROMIUM_PATH or install chromium (run via npm run test:e2e)');
     ensurePortalBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'ndfi-e2e-'));
-    app = await startApp({ dataDir, port: 0, demo: true, logLevel: 'silent' });
+    // the embedded shape users start with: SQLite, whatever DATABASE_URL the environment has
+    app = await startApp({ dataDir, port: 0, demo: true, logLevel: 'silent', databaseUrl: undefined });
     demo = JSON.parse(readFileSync(app.demoLoginsPath, 'utf8')) as DemoLogins;
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   });

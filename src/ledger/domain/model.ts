@@ -88,12 +88,15 @@ export const toAccount = (a: AccountRecord): Account => ({
   createdAt: a.createdAt,
 });
 
-const flagsObject = (f: number): Required<TransferFlags> => ({
-  linked: (f & LINKED) !== 0,
-  pending: (f & PENDING) !== 0,
-  postPending: (f & POST) !== 0,
-  voidPending: (f & VOID) !== 0,
-});
+/** One frozen flags object per combination, shared by every Transfer handed out (no allocation each). */
+const FLAG_OBJECTS: Readonly<Required<TransferFlags>>[] = Array.from({ length: 16 }, (_, f) =>
+  Object.freeze({
+    linked: (f & LINKED) !== 0,
+    pending: (f & PENDING) !== 0,
+    postPending: (f & POST) !== 0,
+    voidPending: (f & VOID) !== 0,
+  }),
+);
 
 export const toTransfer = (r: TransferRecord): Transfer => ({
   id: r.id,
@@ -104,7 +107,7 @@ export const toTransfer = (r: TransferRecord): Transfer => ({
   currency: r.currency,
   code: r.code,
   reference: r.reference,
-  flags: flagsObject(r.flags),
+  flags: FLAG_OBJECTS[r.flags]!,
   pendingId: r.pendingId,
   timeoutSeconds: r.timeoutSeconds,
   timestamp: r.timestamp,

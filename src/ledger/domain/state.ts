@@ -14,12 +14,6 @@ export interface Batch {
 
 export const newBatch = (): Batch => ({ accounts: [], transfers: [], touched: new Set(), resolved: [], history: [] });
 
-type Undo =
-  | { k: 0; a: AccountRecord; dp: bigint; dP: bigint; cp: bigint; cP: bigint }
-  | { k: 1; map: Map<string, TransferRecord>; id: string; prev: TransferRecord | undefined }
-  | { k: 2; r: TransferRecord; state: PendingState | null }
-  | { k: 3; id: string };
-
 export interface Mark {
   undo: number;
   seq: number;
@@ -29,6 +23,13 @@ export interface Mark {
   history: number;
 }
 
+// Journal frames, pushed flat (values first, kind last) so journaling allocates no objects on the hot path.
+const BALANCES = 0; // account, dp, dP, cp, cP
+const RECORDED = 1; // id
+const OPENED = 2; // id
+const CLOSED = 3; // record, previous state
+const CREATED = 4; // account id
+
 /**
  * The writer's authoritative state. Every mutation goes through the methods below, which journal the old
  * value, so a failed linked chain or a failed commit can be undone exactly back to a `mark()`.
@@ -37,14 +38,27 @@ export class LedgerState {
   readonly accounts = new Map<string, AccountRecord>();
   /** Every open pending transfer: never evicted, they are needed to post, void and expire. */
   readonly pending = new Map<string, TransferRecord>();
-  /** Recently recorded transfers by id, for idempotent replays. A cache: the database decides on a miss. */
-  readonly recent = new Map<string, TransferRecord>();
+  /**
+   * Recently recorded transfers by id, for idempotent replays: a cache in two generations (dropping the
+   * older one whole is far cheaper than evicting entry by entry). On a miss the database decides.
+   */
+  recent = new Map<string, TransferRecord>();
+  private older = new Map<string, TransferRecord>();
   /** Last sequence number assigned. */
   seq = 0;
-  private readonly undo: Undo[] = [];
+  private readonly undo: unknown[] = [];
 
   find(id: string): TransferRecord | undefined {
-    return this.recent.get(id) ?? this.pending.get(id);
+    return (
+      this.recent.get(id) ??
+      (this.older.size > 0 ? this.older.get(id) : undefined) ??
+      (this.pending.size > 0 ? this.pending.get(id) : undefined)
+    );
+  }
+
+  /** Caches a record read from the database (it is durable: nothing to undo). */
+  remember(r: TransferRecord): void {
+    this.recent.set(r.id, r);
   }
 
   mark(b: Batch): Mark {
@@ -61,17 +75,25 @@ export class LedgerState {
   rollback(m: Mark, b: Batch): void {
     const u = this.undo;
     while (u.length > m.undo) {
-      const e = u.pop()!;
-      if (e.k === 0) {
-        e.a.debitsPending = e.dp;
-        e.a.debitsPosted = e.dP;
-        e.a.creditsPending = e.cp;
-        e.a.creditsPosted = e.cP;
-      } else if (e.k === 1) {
-        if (e.prev) e.map.set(e.id, e.prev);
-        else e.map.delete(e.id);
-      } else if (e.k === 2) e.r.state = e.state;
-      else this.accounts.delete(e.id);
+      const k = u.pop() as number;
+      if (k === BALANCES) {
+        const cP = u.pop() as bigint;
+        const cp = u.pop() as bigint;
+        const dP = u.pop() as bigint;
+        const dp = u.pop() as bigint;
+        const a = u.pop() as AccountRecord;
+        a.debitsPending = dp;
+        a.debitsPosted = dP;
+        a.creditsPending = cp;
+        a.creditsPosted = cP;
+      } else if (k === RECORDED) this.recent.delete(u.pop() as string);
+      else if (k === OPENED) this.pending.delete(u.pop() as string);
+      else if (k === CLOSED) {
+        const state = u.pop() as PendingState;
+        const r = u.pop() as TransferRecord;
+        r.state = state;
+        this.pending.set(r.id, r);
+      } else this.accounts.delete(u.pop() as string);
     }
     this.seq = m.seq;
     b.accounts.length = m.accounts;
@@ -86,42 +108,40 @@ export class LedgerState {
   }
 
   addAccount(b: Batch, a: AccountRecord): void {
-    this.undo.push({ k: 3, id: a.id });
+    this.undo.push(a.id, CREATED);
     this.accounts.set(a.id, a);
     b.accounts.push(a);
   }
 
   /** Call before changing an account's balances. */
   touch(b: Batch, a: AccountRecord): void {
-    this.undo.push({ k: 0, a, dp: a.debitsPending, dP: a.debitsPosted, cp: a.creditsPending, cP: a.creditsPosted });
+    this.undo.push(a, a.debitsPending, a.debitsPosted, a.creditsPending, a.creditsPosted, BALANCES);
     b.touched.add(a);
   }
 
+  /** Records a new transfer; callers have checked with find() that the id is not known. */
   record(b: Batch, r: TransferRecord): void {
-    this.undo.push({ k: 1, map: this.recent, id: r.id, prev: this.recent.get(r.id) });
+    this.undo.push(r.id, RECORDED);
     this.recent.set(r.id, r);
     b.transfers.push(r);
   }
 
   openPending(r: TransferRecord): void {
-    this.undo.push({ k: 1, map: this.pending, id: r.id, prev: this.pending.get(r.id) });
+    this.undo.push(r.id, OPENED);
     this.pending.set(r.id, r);
   }
 
   closePending(b: Batch, r: TransferRecord, state: PendingState): void {
-    this.undo.push({ k: 2, r, state: r.state });
-    this.undo.push({ k: 1, map: this.pending, id: r.id, prev: this.pending.get(r.id) });
+    this.undo.push(r, r.state, CLOSED);
     r.state = state;
     this.pending.delete(r.id);
     b.resolved.push(r);
   }
 
-  /** Drops the oldest cached ids beyond `max` (only between batches: the journal may point at them). */
+  /** Keeps at most about `max` cached ids (only between batches: the journal may point at them). */
   evict(max: number): void {
-    if (this.recent.size <= max) return;
-    for (const id of this.recent.keys()) {
-      this.recent.delete(id);
-      if (this.recent.size <= max) break;
-    }
+    if (this.recent.size < max / 2) return;
+    this.older = this.recent;
+    this.recent = new Map();
   }
 }

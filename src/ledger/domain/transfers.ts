@@ -110,7 +110,7 @@ function applyChain(
   }
 }
 
-function newRecord(s: LedgerState, t: TransferInput, now: number): TransferRecord {
+function newRecord(s: LedgerState, t: TransferInput, flags: number, now: number): TransferRecord {
   return {
     seq: ++s.seq,
     id: t.id,
@@ -120,7 +120,7 @@ function newRecord(s: LedgerState, t: TransferInput, now: number): TransferRecor
     currency: t.currency ?? '',
     code: t.code,
     reference: t.reference ?? '',
-    flags: transferFlags(t),
+    flags,
     pendingId: t.pendingId ?? null,
     timeoutSeconds: t.timeoutSeconds ?? 0,
     timestamp: now,
@@ -131,11 +131,14 @@ function newRecord(s: LedgerState, t: TransferInput, now: number): TransferRecor
 
 /** Records a rejection: the id is spent, no balance moves. */
 function reject(s: LedgerState, b: Batch, t: TransferInput, reason: FailureReason, now: number): TransferRecord {
-  const r = newRecord(s, t, now);
+  const r = newRecord(s, t, transferFlags(t), now);
   r.result = reason;
   s.record(b, r);
   return r;
 }
+
+/** Above this, a sum of two balances might overflow 64 bits: only then is the exact check needed. */
+const HALF = MAX_MINOR / 2n;
 
 function execute(s: LedgerState, b: Batch, t: TransferInput, now: number): TransferRecord {
   const flags = transferFlags(t);
@@ -146,30 +149,35 @@ function execute(s: LedgerState, b: Batch, t: TransferInput, now: number): Trans
   if (!dr || !cr) return reject(s, b, t, 'account_not_found', now);
   if (dr.currency !== t.currency || cr.currency !== t.currency) return reject(s, b, t, 'currency_mismatch', now);
   const amount = t.amount!;
-  const drDebits = dr.debitsPending + dr.debitsPosted + amount;
-  const crCredits = cr.creditsPending + cr.creditsPosted + amount;
-  if (dr.flags & DEBITS_MUST_NOT_EXCEED_CREDITS && drDebits > dr.creditsPosted) {
+  const pending = (flags & PENDING) !== 0;
+  // the new value of the balance this transfer grows on each side; the limits count posted + pending
+  const drNew = (pending ? dr.debitsPending : dr.debitsPosted) + amount;
+  const crNew = (pending ? cr.creditsPending : cr.creditsPosted) + amount;
+  const drOther = pending ? dr.debitsPosted : dr.debitsPending;
+  const crOther = pending ? cr.creditsPosted : cr.creditsPending;
+  if (dr.flags & DEBITS_MUST_NOT_EXCEED_CREDITS && drNew + drOther > dr.creditsPosted) {
     return reject(s, b, t, 'exceeds_credits', now);
   }
-  if (cr.flags & CREDITS_MUST_NOT_EXCEED_DEBITS && crCredits > cr.debitsPosted) {
+  if (cr.flags & CREDITS_MUST_NOT_EXCEED_DEBITS && crNew + crOther > cr.debitsPosted) {
     return reject(s, b, t, 'exceeds_debits', now);
   }
-  if (drDebits > MAX_MINOR || crCredits > MAX_MINOR) return reject(s, b, t, 'overflow', now);
+  if ((drNew > HALF || drOther > HALF) && drNew + drOther > MAX_MINOR) return reject(s, b, t, 'overflow', now);
+  if ((crNew > HALF || crOther > HALF) && crNew + crOther > MAX_MINOR) return reject(s, b, t, 'overflow', now);
 
-  const r = newRecord(s, t, now);
+  const r = newRecord(s, t, flags, now);
   s.touch(b, dr);
   s.touch(b, cr);
-  if (flags & PENDING) {
-    dr.debitsPending += amount;
-    cr.creditsPending += amount;
+  if (pending) {
+    dr.debitsPending = drNew;
+    cr.creditsPending = crNew;
     r.state = 'pending';
     s.openPending(r);
   } else {
-    dr.debitsPosted += amount;
-    cr.creditsPosted += amount;
+    dr.debitsPosted = drNew;
+    cr.creditsPosted = crNew;
   }
   s.record(b, r);
-  keepHistory(b, r, dr, cr);
+  if ((dr.flags | cr.flags) & HISTORY) keepHistory(b, r, dr, cr);
   return r;
 }
 
@@ -209,7 +217,7 @@ function resolve(s: LedgerState, b: Batch, t: TransferInput, flags: number, now:
     if (p && p.flags & PENDING) fillFromPending(r, p, t);
     return r;
   }
-  const r = newRecord(s, t, now);
+  const r = newRecord(s, t, flags, now);
   fillFromPending(r, p, t);
   settlePending(s, b, r, p, post ? 'posted' : 'voided');
   return r;

@@ -48,6 +48,7 @@ export class PostgresDb extends PgQueryable implements Db {
       await client.query('BEGIN');
       const r = await fn(new PgQueryable(client));
       await client.query('COMMIT');
+      this.committed();
       return r;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
@@ -55,6 +56,16 @@ export class PostgresDb extends PgQueryable implements Db {
     } finally {
       client.release();
     }
+  }
+
+  private readonly commitListeners: (() => void)[] = [];
+
+  onCommit(listener: () => void): void {
+    this.commitListeners.push(listener);
+  }
+
+  private committed(): void {
+    for (const l of this.commitListeners) l();
   }
 
   async close(): Promise<void> {

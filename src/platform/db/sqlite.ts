@@ -61,6 +61,7 @@ export class SqliteDb implements Db {
     try {
       const r = fn();
       this.db.exec('COMMIT');
+      this.committed();
       return r;
     } catch (e) {
       this.db.exec('ROLLBACK');
@@ -106,6 +107,7 @@ export class SqliteDb implements Db {
     try {
       const r = await fn(this.direct);
       this.db.exec('COMMIT');
+      this.committed();
       return r;
     } catch (e) {
       this.db.exec('ROLLBACK');
@@ -114,6 +116,16 @@ export class SqliteDb implements Db {
       this.inTx = false;
       release();
     }
+  }
+
+  private readonly commitListeners: (() => void)[] = [];
+
+  onCommit(listener: () => void): void {
+    this.commitListeners.push(listener);
+  }
+
+  private committed(): void {
+    for (const l of this.commitListeners) l();
   }
 
   async close(): Promise<void> {

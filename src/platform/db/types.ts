@@ -17,6 +17,8 @@ export interface Queryable {
 export interface Db extends Queryable {
   /** Runs fn in one transaction; commits if it resolves (durably: synchronous=FULL / fsync), rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Called after every successful commit: how the outbox dispatcher learns there is something to send. */
+  onCommit(listener: () => void): void;
   close(): Promise<void>;
 }
 

@@ -102,6 +102,8 @@ export class OutboxDispatcher {
   /** One batch: read up to batchSize pending rows, publish them in order, mark the published ones. */
   async dispatchBatch(): Promise<BatchResult> {
     if (this.db.engine === 'postgres') {
+      // Nothing to send: no transaction, so no commit, so no nudge back to ourselves.
+      if (!(await hasPending(this.db))) return { published: 0, busy: false };
       let failure: unknown;
       const result = await this.db.transaction(async (tx): Promise<BatchResult> => {
         // Second key: the schema, so NDFI instances (and test runs) sharing a database don't contend.

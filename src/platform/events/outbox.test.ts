@@ -64,7 +64,12 @@ function crashOnMark(db: Db): Db {
       return q.exec(sql, params);
     },
   });
-  return { ...wrap(db), transaction: (fn) => db.transaction((tx) => fn(wrap(tx))), close: () => db.close() };
+  return {
+    ...wrap(db),
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    onCommit: (l) => db.onCommit(l),
+    close: () => db.close(),
+  };
 }
 
 /** A bus whose first publish blocks until released, telling the test when it got there. */

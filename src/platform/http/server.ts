@@ -58,7 +58,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     const auth = req.routeOptions.config?.auth;
-    if (auth === 'public' || (!auth && req.url.startsWith('/docs'))) return;
+    if (req.is404 || auth === 'public' || (!auth && req.url.startsWith('/docs'))) return;
     const principal = await opts.authenticate(req);
     if (!principal)
       throw new DomainError('unauthorized', 'authentication required: a bearer token or a portal session');

@@ -112,11 +112,23 @@ export async function pool(n: number, concurrency: number, task: (i: number) => 
 export async function offered(n: number, perSecond: number, task: (i: number) => Promise<void>): Promise<void> {
   const start = now();
   let sent = 0;
-  const inflight: Promise<void>[] = [];
+  let done = 0;
+  let failure: unknown;
+  let finished!: () => void;
+  const all = new Promise<void>((r) => (finished = r));
+  // count completions instead of keeping every promise: retained promises would skew GC pauses
+  const settle = () => {
+    if (++done === n) finished();
+  };
+  const fail = (e: unknown) => {
+    failure ??= e;
+    settle();
+  };
   while (sent < n) {
     const due = Math.min(n, Math.floor(((now() - start) / 1000) * perSecond) + 1);
-    while (sent < due) inflight.push(task(sent++));
+    while (sent < due) task(sent++).then(settle, fail);
     await new Promise<void>((r) => setTimeout(r, 1));
   }
-  await Promise.all(inflight);
+  await all;
+  if (failure) throw failure;
 }

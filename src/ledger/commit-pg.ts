@@ -5,7 +5,9 @@
 import type { PoolClient } from 'pg';
 import { DomainError, type PostgresDb } from '../platform/index.ts';
 import type { Committer } from './commit.ts';
+import type { TransferRecord } from './domain/model.ts';
 import type { Batch } from './domain/state.ts';
+import { copyIn, copyText } from './pg-copy.ts';
 import { TRANSFER_COLUMNS } from './store.ts';
 
 /**
@@ -14,9 +16,7 @@ import { TRANSFER_COLUMNS } from './store.ts';
  */
 const LOCK_KEY = `hashtext('ndfi.ledger'), hashtext(current_schema())`;
 
-const INSERT_TRANSFERS = `INSERT INTO ledger_transfers (${TRANSFER_COLUMNS})
-  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[],
-    $8::text[], $9::int[], $10::text[], $11::int[], $12::bigint[], $13::text[], $14::text[])`;
+const COPY_TRANSFERS = `COPY ledger_transfers (${TRANSFER_COLUMNS}) FROM STDIN`;
 const INSERT_ACCOUNTS = `INSERT INTO ledger_accounts (id, currency, owner, code, flags, debits_pending, debits_posted,
     credits_pending, credits_posted, created_at)
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[],
@@ -40,6 +40,19 @@ const columns = <T>(rows: readonly T[], n: number, row: (r: T) => (string | null
   }
   return cols;
 };
+
+/** The batch's transfers in COPY text format, in TRANSFER_COLUMNS order. */
+function copyRows(ts: readonly TransferRecord[]): string {
+  let out = '';
+  for (const t of ts) {
+    out += `${t.seq}\t${copyText(t.id)}\t${copyText(t.debitAccountId)}\t${copyText(t.creditAccountId)}\t${t.amount}\t${
+      t.currency
+    }\t${copyText(t.code)}\t${copyText(t.reference)}\t${t.flags}\t${copyText(t.pendingId)}\t${t.timeoutSeconds}\t${
+      t.timestamp
+    }\t${t.result}\t${copyText(t.state)}\n`;
+  }
+  return out;
+}
 
 export class PgCommitter implements Committer {
   private readonly db: PostgresDb;
@@ -92,27 +105,7 @@ export class PgCommitter implements Committer {
           ]),
         );
       }
-      if (b.transfers.length > 0) {
-        await c.query(
-          INSERT_TRANSFERS,
-          columns(b.transfers, 14, (t) => [
-            String(t.seq),
-            t.id,
-            t.debitAccountId,
-            t.creditAccountId,
-            String(t.amount),
-            t.currency,
-            t.code,
-            t.reference,
-            String(t.flags),
-            t.pendingId,
-            String(t.timeoutSeconds),
-            String(t.timestamp),
-            t.result,
-            t.state,
-          ]),
-        );
-      }
+      if (b.transfers.length > 0) await copyIn(c, COPY_TRANSFERS, copyRows(b.transfers));
       if (b.touched.size > 0) {
         await c.query(
           UPDATE_ACCOUNTS,

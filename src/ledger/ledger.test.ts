@@ -73,6 +73,21 @@ for (const engine of engines()) {
       assert.deepEqual(await ledger.sumOfBalances(), { posted: 0n, pending: 0n });
     });
 
+    it('stores ids and references with quotes, backslashes, tabs, line breaks and non-ASCII intact', async () => {
+      const { bank, other } = await funded(100n);
+      const tr = await ledger.transfer({
+        id: `we"ird\\id-${++n}`,
+        debitAccountId: bank,
+        creditAccountId: other,
+        amount: 1n,
+        currency: 'KZT',
+        code: 'tab\there',
+        reference: 'line\nbreak\r\\N "quoted" \\ тенге €',
+      });
+      assert.deepEqual(await ledger.getTransfer(tr.id), tr);
+      assert.equal(tr.reference, 'line\nbreak\r\\N "quoted" \\ тенге €');
+    });
+
     it('refuses to take an account with a floor below zero, counting pending debits', async () => {
       const { bank, other } = await funded(500n);
       await ledger.transfer({

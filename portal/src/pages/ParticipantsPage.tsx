@@ -164,7 +164,8 @@ export function ParticipantsPage({ me }: { me: Me }) {
                                 className={`btn btn-small${action === 'activate' ? '' : ' btn-outline-danger'}`}
                                 aria-describedby={nameId}
                                 aria-expanded={open?.action === action}
-                                disabled={p.id === me.participant.id}
+                                // the server refuses to switch off the operator or the central bank
+                                disabled={p.type === 'operator' || p.type === 'central_bank'}
                                 onClick={() => {
                                   setNotice(undefined);
                                   setPending(open?.action === action ? undefined : { id: p.id, action });

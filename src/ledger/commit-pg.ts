@@ -76,6 +76,9 @@ export class PgCommitter implements Committer {
         throw new DomainError('unavailable', 'another ledger writer holds this database (advisory lock taken)');
       }
       await c.query('SET synchronous_commit = on');
+      // a checked-out client without an 'error' listener would crash the process when the server goes away;
+      // the next persist fails instead, and the writer resets the session
+      c.on('error', () => {});
       return c;
     } catch (e) {
       c.release();

@@ -9,7 +9,13 @@
  *
  * Semantics follow TigerBeetle: balances are debits/credits, pending and posted; a pending transfer reserves
  * until posted (fully or partly), voided or timed out (`expirePending`); `linked` chains are all-or-nothing;
- * the transfer id is the idempotency key and rejections are recorded too, so a replay always answers the same.
+ * the transfer id is the idempotency key and rejections are recorded too, so a replay always answers the same
+ * (a rejected id is spent: retry a rejected payment under a new id).
+ *
+ * Durability: one writer per database (schema) holds the balances in memory, applies requests in arrival order
+ * and commits each accumulated batch in one transaction (group commit). A resolved promise means committed
+ * (SQLite WAL + synchronous=FULL, PostgreSQL synchronous_commit=on); a DomainError 'unavailable' means not
+ * committed or not known to be: retry with the same ids. Reads come from the database, i.e. committed state.
  */
 import type { Ledger, LedgerOptions } from './api.ts';
 import { createLedger as start } from './service.ts';

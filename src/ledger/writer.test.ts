@@ -116,6 +116,30 @@ for (const engine of engines()) {
       }
     });
 
+    it('waits for another module holding the connection in a transaction instead of failing', async () => {
+      const t = await freshDb(engine);
+      try {
+        const { ledger } = await openLedger(t.db);
+        await ledger.createAccounts([account('src'), account('dst')]);
+        await t.db.exec('CREATE TABLE other (id TEXT PRIMARY KEY)');
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        const other = t.db.transaction(async (tx) => {
+          await tx.exec(`INSERT INTO other (id) VALUES ('x')`);
+          await held;
+        });
+        const transfer = ledger.transfer(pay('during'));
+        await new Promise<void>((r) => setImmediate(r));
+        release();
+        await other;
+        assert.equal((await transfer).result, 'ok');
+        assert.equal((await ledger.getAccount('dst'))?.creditsPosted, 1n);
+        await ledger.close();
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     it('commits what was accepted before close and refuses what comes after', async () => {
       const t = await freshDb(engine);
       try {

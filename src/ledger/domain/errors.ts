@@ -22,6 +22,8 @@ export function transferError(id: string, reason: FailureReason): DomainError {
       return new DomainError('validation', msg, { reason: 'AM11', issues: [{ field: '/currency', message: reason }] });
     case 'accounts_must_be_different':
       return new DomainError('validation', msg, { reason, issues: [{ field: '/creditAccountId', message: reason }] });
+    case 'linked_event_chain_open':
+      return new DomainError('validation', msg, { reason, issues: [{ field: '/flags/linked', message: reason }] });
     case 'amount_exceeds_pending':
       return new DomainError('validation', msg, { reason, issues: [{ field: '/amount', message: reason }] });
     case 'overflow':

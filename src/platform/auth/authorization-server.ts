@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type JWK, errors as joseErrors, jwtVerify } from 'jose';
-import Provider, {
-  type Adapter,
-  type AdapterPayload,
-  type ClientLike,
-  type KoaContextWithOIDC,
-  errors as oidcErrors,
-  type TokenLike,
+import type {
+  Adapter,
+  AdapterPayload,
+  ClientLike,
+  KoaContextWithOIDC,
+  TokenLike,
 } from 'oidc-provider';
 import { type Clock, systemClock } from '../clock.ts';
 import type { SigningKey } from '../crypto/index.ts';
@@ -83,6 +82,8 @@ export async function createAuthorizationServer(opts: AuthorizationServerOptions
   const privateJwk = await crypto.subtle.exportKey('jwk', signingKey.privateKey);
   const memory = new MemoryStore();
 
+  // Loaded on first use: processes that never serve OAuth (CLI, benchmarks, workers) skip its weight.
+  const { default: Provider, errors: oidcErrors } = await import('oidc-provider');
   const provider = new Provider(issuer, {
     adapter: (model: string): Adapter =>
       model === 'Client' ? new RegistryClientAdapter(opts.findClient) : new MemoryAdapter(model, memory),

@@ -44,7 +44,11 @@ describe('IMTS gridlock resolution', () => {
       { id: '2', debtor: 'B', creditor: 'C', amount: 100n, priority: 'normal', seq: 2n },
       { id: '3', debtor: 'C', creditor: 'A', amount: 100n, priority: 'normal', seq: 3n },
     ];
-    const zero = new Map([['A', 0n], ['B', 0n], ['C', 0n]]);
+    const zero = new Map([
+      ['A', 0n],
+      ['B', 0n],
+      ['C', 0n],
+    ]);
     assert.equal(settleFifo(queue, zero).settled.length, 0, 'plain FIFO is stuck');
     const r = resolveGridlock(queue, zero);
     assert.deepEqual(r.settled.map((p) => p.id).sort(), ['1', '2', '3']);
@@ -56,7 +60,10 @@ describe('IMTS gridlock resolution', () => {
       fc.property(world, ({ balances, queue }) => {
         const { net } = resolveGridlock(queue, balances);
         for (const [who, b] of balances) assert.ok(b + (net.get(who) ?? 0n) >= 0n, who);
-        assert.equal([...net.values()].reduce((s, v) => s + v, 0n), 0n);
+        assert.equal(
+          [...net.values()].reduce((s, v) => s + v, 0n),
+          0n,
+        );
       }),
       { numRuns: 500 },
     );

@@ -33,8 +33,8 @@ export function compareQueueOrder(a: QueuedPayment, b: QueuedPayment): number {
 export function queuesBySender(queue: readonly QueuedPayment[]): Map<string, QueuedPayment[]> {
   const by = new Map<string, QueuedPayment[]>();
   for (const p of queue) {
-    let q = by.get(p.debtor);
-    if (!q) by.set(p.debtor, (q = []));
+    const q = by.get(p.debtor) ?? [];
+    if (q.length === 0) by.set(p.debtor, q);
     q.push(p);
   }
   for (const q of by.values()) q.sort(compareQueueOrder);

@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type JWK, errors as joseErrors, jwtVerify } from 'jose';
-import type {
-  Adapter,
-  AdapterPayload,
-  ClientLike,
-  KoaContextWithOIDC,
-  TokenLike,
-} from 'oidc-provider';
+import type { Adapter, AdapterPayload, ClientLike, KoaContextWithOIDC, TokenLike } from 'oidc-provider';
 import { type Clock, systemClock } from '../clock.ts';
 import type { SigningKey } from '../crypto/index.ts';
 import { DomainError, invalid } from '../errors.ts';

@@ -13,3 +13,4 @@ export function openDb(opts: { databaseUrl?: string | undefined; dataDir: string
   if (opts.databaseUrl) return new PostgresDb(opts.databaseUrl);
   return new SqliteDb(join(opts.dataDir, 'ndfi.db'));
 }
+export { GroupCommit } from './group-commit.ts';

@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createLedger, type Ledger, ledgerMigrations } from '../ledger/index.ts';
+import { type DomainError, ManualClock, migrate, silentLogger } from '../platform/index.ts';
+import { engines, freshDb, type TestDb } from '../platform/testing.ts';
+import { imtsMigrations } from './migrations.ts';
+import { ImtsService, type PaymentInstruction, type SettlementParticipant, settlementAccountId } from './service.ts';
+
+const BANKS = ['AAAAKZKA', 'BBBBKZKA', 'CCCCKZKA'];
+const participants = new Map<string, SettlementParticipant>(
+  BANKS.map((bic, i) => [bic, { id: `ptc_${i}`, bic, status: 'active', roles: ['bank', 'settlement'] }]),
+);
+
+interface World {
+  t: TestDb;
+  ledger: Ledger;
+  imts: ImtsService;
+  restart(): Promise<void>;
+}
+
+async function world(engine: 'sqlite' | 'postgres'): Promise<World> {
+  const t = await freshDb(engine);
+  await migrate(t.db, [ledgerMigrations, imtsMigrations]);
+  const clock = new ManualClock();
+  const make = async () => {
+    const ledger = await createLedger({ db: t.db, clock });
+    await ledger.createAccounts([{ id: 'cb:issuance', owner: 'cb', currency: 'KZT', code: 'issuance' }]);
+    const imts = new ImtsService({
+      db: t.db,
+      ledger,
+      clock,
+      logger: silentLogger(),
+      lookup: async (bic) => participants.get(bic),
+      centralBank: async () => ({ id: 'cb', issuanceAccountId: 'cb:issuance' }),
+    });
+    await imts.start();
+    return { ledger, imts };
+  };
+  const w = { t, ...(await make()) } as World;
+  w.restart = async () => {
+    await w.ledger.close();
+    Object.assign(w, await make());
+  };
+  return w;
+}
+
+const pay = (
+  txId: string,
+  to: string,
+  amount: bigint,
+  priority: 'urgent' | 'normal' = 'normal',
+): PaymentInstruction => ({
+  msgType: 'pacs.008',
+  txId,
+  endToEndId: `e2e-${txId}`,
+  receiverBic: to,
+  amount,
+  currency: 'KZT',
+  priority,
+  document: { txId },
+});
+
+let msg = 0;
+const send = (w: World, from: string, ...txs: PaymentInstruction[]) => w.imts.submit(from, `msg-${++msg}`, txs);
+
+async function balance(w: World, bic: string): Promise<bigint> {
+  const a = await w.ledger.getAccount(settlementAccountId(bic));
+  return a ? a.creditsPosted - a.debitsPosted : 0n;
+}
+
+for (const engine of engines()) {
+  describe(`IMTS on ${engine}`, () => {
+    it('settles a covered payment at once and queues an uncovered one', async () => {
+      const w = await world(engine);
+      try {
+        await w.imts.liquidity({ id: 'l1', bic: 'AAAAKZKA', direction: 'inject', amount: 1000n });
+        const [a] = await send(w, 'AAAAKZKA', pay('t1', 'BBBBKZKA', 600n));
+        assert.equal(a?.status, 'ACSC');
+        const [b] = await send(w, 'AAAAKZKA', pay('t2', 'BBBBKZKA', 600n));
+        assert.equal(b?.status, 'PDNG');
+        assert.equal(await balance(w, 'AAAAKZKA'), 400n);
+        assert.equal(await balance(w, 'BBBBKZKA'), 600n);
+        assert.equal((await w.imts.get(b!.paymentId))?.status, 'queued');
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+
+    it('a small payment does not overtake a queued larger one of the same sender (FIFO), urgent goes first', async () => {
+      const w = await world(engine);
+      try {
+        await w.imts.liquidity({ id: 'l1', bic: 'AAAAKZKA', direction: 'inject', amount: 100n });
+        const [big] = await send(w, 'AAAAKZKA', pay('big', 'BBBBKZKA', 500n));
+        const [small] = await send(w, 'AAAAKZKA', pay('small', 'CCCCKZKA', 50n));
+        assert.deepEqual([big?.status, small?.status], ['PDNG', 'PDNG']);
+        const [urgent] = await send(w, 'AAAAKZKA', pay('urgent', 'CCCCKZKA', 80n, 'urgent'));
+        assert.equal(urgent?.status, 'PDNG', 'the queue is not empty, so even urgent waits for its turn');
+        assert.deepEqual(
+          w.imts.queue('AAAAKZKA').map((p) => p.txId),
+          ['urgent', 'big', 'small'],
+        );
+        // liquidity arrives: the urgent head settles (80 ≤ 120), big still does not fit, small waits behind it
+        await w.imts.liquidity({ id: 'l2', bic: 'AAAAKZKA', direction: 'inject', amount: 20n });
+        assert.deepEqual(
+          w.imts.queue('AAAAKZKA').map((p) => p.txId),
+          ['big', 'small'],
+        );
+        await w.imts.reprioritise('AAAAKZKA', small!.paymentId, 'urgent');
+        assert.deepEqual(
+          w.imts.queue('AAAAKZKA').map((p) => p.txId),
+          ['small', 'big'],
+        );
+        await w.imts.liquidity({ id: 'l3', bic: 'AAAAKZKA', direction: 'inject', amount: 10n });
+        assert.deepEqual(
+          w.imts.queue('AAAAKZKA').map((p) => p.txId),
+          ['big'],
+        );
+        assert.equal((await w.imts.get(small!.paymentId))?.status, 'settled');
+        await w.imts.cancel('AAAAKZKA', big!.paymentId);
+        assert.equal((await w.imts.get(big!.paymentId))?.status, 'cancelled');
+        await assert.rejects(w.imts.cancel('AAAAKZKA', small!.paymentId), (e: DomainError) => e.type === 'state');
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+
+    it('resolves a gridlock: three banks with zero balance A→B, B→C, C→A all settle', async () => {
+      const w = await world(engine);
+      try {
+        await send(w, 'AAAAKZKA', pay('ab', 'BBBBKZKA', 1000n));
+        await send(w, 'BBBBKZKA', pay('bc', 'CCCCKZKA', 1000n));
+        await send(w, 'CCCCKZKA', pay('ca', 'AAAAKZKA', 1000n));
+        assert.equal(w.imts.queue().length, 3);
+        const r = await w.imts.resolveGridlock();
+        assert.equal(r.settled, 3);
+        assert.equal(w.imts.queue().length, 0);
+        for (const id of ['AAAAKZKA:ab', 'BBBBKZKA:bc', 'CCCCKZKA:ca'])
+          assert.equal((await w.imts.get(id))?.status, 'settled');
+        for (const bic of BANKS) assert.equal(await balance(w, bic), 0n);
+        assert.deepEqual(await w.ledger.sumOfBalances(), { posted: 0n, pending: 0n });
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+
+    it('refuses bad payments with ISO reasons and settles nothing for them', async () => {
+      const w = await world(engine);
+      try {
+        await w.imts.liquidity({ id: 'l1', bic: 'AAAAKZKA', direction: 'inject', amount: 1000n });
+        const r = await send(
+          w,
+          'AAAAKZKA',
+          pay('x1', 'ZZZZKZKA', 10n),
+          { ...pay('x2', 'BBBBKZKA', 10n), currency: 'USD' },
+          pay('x3', 'AAAAKZKA', 10n),
+        );
+        assert.deepEqual(
+          r.map((s) => [s.status, s.reason]),
+          [
+            ['RJCT', 'RC01'],
+            ['RJCT', 'AM03'],
+            ['RJCT', 'AC01'],
+          ],
+        );
+        assert.equal(await balance(w, 'AAAAKZKA'), 1000n);
+        await assert.rejects(
+          w.imts.submit('AAAAKZKA', `msg-${msg}`, [pay('x4', 'BBBBKZKA', 1n)]),
+          (e: DomainError) => e.reason === 'DUPL',
+        );
+        const [again] = await send(w, 'AAAAKZKA', pay('x1', 'BBBBKZKA', 10n));
+        assert.deepEqual([again?.status, again?.reason], ['RJCT', 'DUPL']);
+        await assert.rejects(
+          w.imts.liquidity({ id: 'w1', bic: 'AAAAKZKA', direction: 'withdraw', amount: 5000n }),
+          (e: DomainError) => e.reason === 'AM04',
+        );
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+
+    it('after a restart the queue is intact and liquidity settles it', async () => {
+      const w = await world(engine);
+      try {
+        await send(w, 'AAAAKZKA', pay('q1', 'BBBBKZKA', 300n), pay('q2', 'CCCCKZKA', 200n));
+        await w.restart();
+        assert.deepEqual(
+          w.imts.queue().map((p) => p.txId),
+          ['q1', 'q2'],
+        );
+        await w.imts.liquidity({ id: 'l1', bic: 'AAAAKZKA', direction: 'inject', amount: 500n });
+        assert.equal(w.imts.queue().length, 0);
+        assert.equal(await balance(w, 'CCCCKZKA'), 200n);
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+  });
+}

@@ -1,0 +1,455 @@
+import type { Ledger, TransferInput } from '../ledger/index.ts';
+import { type Clock, type Db, DomainError, GroupCommit, type Logger, notFound } from '../platform/index.ts';
+import { resolveGridlock } from './domain/gridlock.ts';
+import { ISO_STATUS, type Payment, type PaymentStatus, paymentId, settlementTransferId } from './domain/payment.ts';
+import { compareQueueOrder, type Priority, type QueuedPayment } from './domain/queue.ts';
+import { type PaymentWrite, imtsStore as store } from './store.ts';
+
+/** What IMTS needs to know of a participant; the participants module answers. */
+export interface SettlementParticipant {
+  id: string;
+  bic: string;
+  status: 'active' | 'suspended' | 'blocked';
+  roles: string[];
+}
+
+export interface PaymentInstruction {
+  msgType: 'pacs.008' | 'pacs.009';
+  txId: string;
+  endToEndId: string;
+  receiverBic: string;
+  amount: bigint;
+  currency: string;
+  priority: Priority;
+  document: unknown;
+}
+
+export interface TxStatus {
+  paymentId: string;
+  txId: string;
+  endToEndId: string;
+  status: 'ACSC' | 'PDNG' | 'RJCT' | 'CANC';
+  reason?: string;
+}
+
+export const settlementAccountId = (bic: string, currency = 'KZT'): string => `imts:${bic}:settlement:${currency}`;
+const GRIDLOCK_ACCOUNT = 'imts:gridlock:KZT';
+
+/**
+ * IMTS, the real-time gross settlement system. Decisions (settle now, or queue) are made synchronously
+ * against an in-memory mirror of every settlement account's available balance, in arrival order, so no
+ * payment overtakes an earlier one of its sender while many senders are decided concurrently; the ledger
+ * then commits the settlements in groups. Only IMTS moves money on settlement accounts, so the mirror
+ * stays true; it is reloaded from the ledger at start.
+ */
+export class ImtsService {
+  private readonly db: Db;
+  private readonly ledger: Ledger;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly lookup: (bic: string) => Promise<SettlementParticipant | undefined>;
+  private readonly centralBank: () => Promise<{ id: string; issuanceAccountId: string }>;
+  private readonly writes: GroupCommit<PaymentWrite>;
+  private readonly available = new Map<string, bigint>();
+  private readonly queues = new Map<string, QueuedPayment[]>();
+  private readonly queuedPayments = new Map<string, Payment>();
+  private seq = 0n;
+
+  constructor(deps: {
+    db: Db;
+    ledger: Ledger;
+    clock: Clock;
+    logger: Logger;
+    lookup: (bic: string) => Promise<SettlementParticipant | undefined>;
+    centralBank: () => Promise<{ id: string; issuanceAccountId: string }>;
+  }) {
+    this.db = deps.db;
+    this.ledger = deps.ledger;
+    this.clock = deps.clock;
+    this.logger = deps.logger;
+    this.lookup = deps.lookup;
+    this.centralBank = deps.centralBank;
+    this.writes = new GroupCommit(this.db, (tx, items) => store.write(tx, items));
+  }
+
+  /** Loads balances and the queue; settles queued payments whose settlement committed before a crash. */
+  async start(): Promise<void> {
+    for (const a of await this.ledger.listAccounts({ code: 'settlement' })) {
+      const bic = a.id.split(':')[1]!;
+      this.available.set(bic, a.creditsPosted - a.debitsPosted - a.debitsPending);
+    }
+    this.seq = await store.maxSeq(this.db);
+    const reconciled: PaymentWrite[] = [];
+    for (const p of await store.queued(this.db)) {
+      const t = await this.ledger.getTransfer(settlementTransferId(p.id));
+      if (t?.result === 'ok') {
+        reconciled.push({
+          kind: 'status',
+          id: p.id,
+          status: 'settled',
+          reason: null,
+          priority: p.priority,
+          at: this.now(),
+        });
+        continue;
+      }
+      this.enqueue(p);
+    }
+    await this.writes.addAll(reconciled);
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  private enqueue(p: Payment): void {
+    this.queuedPayments.set(p.id, p);
+    const q = this.queues.get(p.senderBic) ?? [];
+    if (q.length === 0) this.queues.set(p.senderBic, q);
+    q.push(toQueued(p));
+    q.sort(compareQueueOrder);
+  }
+
+  private dequeue(p: Payment): void {
+    this.queuedPayments.delete(p.id);
+    const q = this.queues.get(p.senderBic);
+    if (q)
+      this.queues.set(
+        p.senderBic,
+        q.filter((x) => x.id !== p.id),
+      );
+  }
+
+  /** Opens a bank's settlement account on first use (IMTS-1). */
+  private async ensureAccount(participant: SettlementParticipant): Promise<void> {
+    if (this.available.has(participant.bic)) return;
+    await this.ledger.createAccounts([
+      {
+        id: settlementAccountId(participant.bic),
+        owner: participant.id,
+        currency: 'KZT',
+        code: 'settlement',
+        flags: { debitsMustNotExceedCredits: true, history: true },
+      },
+    ]);
+    if (!this.available.has(participant.bic)) this.available.set(participant.bic, 0n);
+  }
+
+  private async settlementParticipant(bic: string): Promise<SettlementParticipant | undefined> {
+    const p = await this.lookup(bic);
+    if (!p || p.status !== 'active' || !p.roles.includes('settlement')) return undefined;
+    await this.ensureAccount(p);
+    return p;
+  }
+
+  /**
+   * Submits the transactions of one pacs.008/pacs.009 message from `senderBic`. Answers, per transaction,
+   * ACSC (settled), PDNG (queued) or RJCT with an ISO 20022 reason — only after the answer is durable.
+   */
+  async submit(senderBic: string, msgId: string, txs: PaymentInstruction[]): Promise<TxStatus[]> {
+    const sender = await this.settlementParticipant(senderBic);
+    if (!sender)
+      throw new DomainError('forbidden', 'the sender is not an active settlement participant', { reason: 'RC01' });
+    const at = this.now();
+    const fresh = await this.db.transaction((tx) => store.insertMessage(tx, senderBic, msgId, at));
+    if (!fresh) throw new DomainError('conflict', `message ${msgId} was already received`, { reason: 'DUPL' });
+
+    const ids = txs.map((t) => paymentId(senderBic, t.txId));
+    if (new Set(ids).size !== ids.length)
+      throw new DomainError('validation', 'transaction ids repeat within the message', { reason: 'DUPL' });
+    const known = await store.exists(this.db, ids);
+    const receivers = new Map<string, SettlementParticipant | undefined>();
+    for (const t of txs)
+      if (!receivers.has(t.receiverBic)) receivers.set(t.receiverBic, await this.settlementParticipant(t.receiverBic));
+    // a settlement that committed before a crash, for a message never answered, must not settle twice
+    const alreadySettled = new Set<string>();
+    for (const id of ids)
+      if ((await this.ledger.getTransfer(settlementTransferId(id)))?.result === 'ok') alreadySettled.add(id);
+
+    const statuses: TxStatus[] = [];
+    const inserts: Payment[] = [];
+    const transfers: TransferInput[] = [];
+    for (const [i, t] of txs.entries()) {
+      const id = ids[i]!;
+      const base = { paymentId: id, txId: t.txId, endToEndId: t.endToEndId };
+      if (known.has(id)) {
+        statuses.push({ ...base, status: 'RJCT', reason: 'DUPL' });
+        continue;
+      }
+      const p: Payment = {
+        id,
+        msgType: t.msgType,
+        msgId,
+        txId: t.txId,
+        endToEndId: t.endToEndId,
+        senderBic,
+        receiverBic: t.receiverBic,
+        amount: t.amount,
+        currency: t.currency,
+        priority: t.priority,
+        status: 'queued',
+        reason: null,
+        seq: ++this.seq,
+        document: t.document,
+        createdAt: at,
+        updatedAt: at,
+      };
+      const reject = rejection(p, receivers.get(t.receiverBic));
+      if (reject) {
+        p.status = 'rejected';
+        p.reason = reject;
+      } else if (alreadySettled.has(id)) {
+        p.status = 'settled';
+      } else if (this.coveredNow(p)) {
+        this.applySettlement(p);
+        transfers.push(this.transferFor(p));
+        p.status = 'settled';
+      } else {
+        this.enqueue(p);
+      }
+      inserts.push(p);
+      statuses.push({ ...base, status: ISO_STATUS[p.status], ...(p.reason ? { reason: p.reason } : {}) });
+    }
+    await this.commitSettlements(transfers);
+    await this.writes.addAll(inserts.map((payment) => ({ kind: 'insert' as const, payment })));
+    await this.retryQueues(new Set(inserts.filter((p) => p.status === 'settled').map((p) => p.receiverBic)));
+    return statuses;
+  }
+
+  /** Settles now only if nothing of the sender waits ahead of it and its balance covers it. */
+  private coveredNow(p: Payment): boolean {
+    const q = this.queues.get(p.senderBic);
+    if (q && q.length > 0) return false;
+    return (this.available.get(p.senderBic) ?? 0n) >= p.amount;
+  }
+
+  private applySettlement(p: { senderBic: string; receiverBic: string; amount: bigint }): void {
+    this.available.set(p.senderBic, (this.available.get(p.senderBic) ?? 0n) - p.amount);
+    this.available.set(p.receiverBic, (this.available.get(p.receiverBic) ?? 0n) + p.amount);
+  }
+
+  private transferFor(p: Payment): TransferInput {
+    return {
+      id: settlementTransferId(p.id),
+      debitAccountId: settlementAccountId(p.senderBic),
+      creditAccountId: settlementAccountId(p.receiverBic),
+      amount: p.amount,
+      currency: 'KZT',
+      code: `imts.${p.msgType}`,
+      reference: p.endToEndId,
+    };
+  }
+
+  private async commitSettlements(transfers: TransferInput[]): Promise<void> {
+    if (transfers.length === 0) return;
+    const results = await this.ledger.submit(transfers);
+    const failed = results.filter((r) => !r.ok);
+    // The mirror decided these were covered; a refusal means it drifted from the ledger: stop trusting it.
+    if (failed.length > 0) {
+      this.logger.error({ failed: failed.length }, 'IMTS mirror disagreed with the ledger');
+      throw new DomainError('unavailable', 'settlement refused by the ledger; retry the message');
+    }
+  }
+
+  /** Liquidity arrived for these participants: settle their queue heads while covered, cascading. */
+  private async retryQueues(bics: Set<string>): Promise<void> {
+    if (bics.size === 0) return;
+    const settled: Payment[] = [];
+    const work = [...bics];
+    while (work.length > 0) {
+      const bic = work.pop()!;
+      const q = this.queues.get(bic);
+      while (q && q.length > 0 && (this.available.get(bic) ?? 0n) >= q[0]!.amount) {
+        const head = q.shift()!;
+        const p = this.queuedPayments.get(head.id)!;
+        this.queuedPayments.delete(p.id);
+        this.applySettlement(p);
+        settled.push(p);
+        work.push(p.receiverBic);
+      }
+    }
+    if (settled.length > 0) await this.persistSettled(settled, 'retry');
+  }
+
+  private async persistSettled(settled: Payment[], why: string): Promise<void> {
+    try {
+      await this.commitSettlements(settled.map((p) => this.transferFor(p)));
+      const at = this.now();
+      await this.writes.addAll(
+        settled.map((p) => ({
+          kind: 'status' as const,
+          id: p.id,
+          status: 'settled' as const,
+          reason: null,
+          priority: p.priority,
+          at,
+        })),
+      );
+    } catch (err) {
+      this.logger.error({ err, why }, 'settling queued payments failed; they settle after restart reconciliation');
+    }
+  }
+
+  async cancel(senderBic: string, id: string, reason = 'CUST'): Promise<Payment> {
+    const p = this.queuedPayments.get(id);
+    if (!p || p.senderBic !== senderBic) {
+      const stored = await store.get(this.db, id);
+      if (!stored || stored.senderBic !== senderBic) throw notFound('payment');
+      throw new DomainError('state', `payment is ${stored.status}: only queued payments can be cancelled`, {
+        reason: 'ARDT',
+      });
+    }
+    this.dequeue(p);
+    await this.writes.add({ kind: 'status', id, status: 'cancelled', reason, priority: p.priority, at: this.now() });
+    // the sender's next payment may now be at the head and covered
+    await this.retryQueues(new Set([senderBic]));
+    return { ...p, status: 'cancelled', reason };
+  }
+
+  async reprioritise(senderBic: string, id: string, priority: Priority): Promise<Payment> {
+    const p = this.queuedPayments.get(id);
+    if (!p || p.senderBic !== senderBic) {
+      const stored = await store.get(this.db, id);
+      if (!stored || stored.senderBic !== senderBic) throw notFound('payment');
+      throw new DomainError('state', `payment is ${stored.status}: only queued payments can be re-prioritised`);
+    }
+    this.dequeue(p);
+    const updated = { ...p, priority };
+    this.enqueue(updated);
+    await this.writes.add({ kind: 'status', id, status: 'queued', reason: null, priority, at: this.now() });
+    await this.retryQueues(new Set([senderBic]));
+    return updated;
+  }
+
+  /** Multilateral offsetting over the whole queue (IMTS-3); settles the set as one all-or-nothing batch. */
+  async resolveGridlock(): Promise<{ settled: number; amount: bigint }> {
+    const queue = [...this.queues.values()].flat();
+    const { settled, net } = resolveGridlock(queue, this.available);
+    if (settled.length === 0) return { settled: 0, amount: 0n };
+    const cb = await this.centralBank();
+    await this.ledger.createAccounts([
+      { id: GRIDLOCK_ACCOUNT, owner: cb.id, currency: 'KZT', code: 'gridlock', flags: { history: true } },
+    ]);
+    // Net legs, debits before credits, linked: each payer can cover its net debit, so the chain applies.
+    const batch = `gridlock:${this.clock.nowMs()}:${this.seq}`;
+    const legs = [...net.entries()].filter(([, v]) => v !== 0n).sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const transfers: TransferInput[] = legs.map(([bic, v], i) => ({
+      id: `${batch}:${i}`,
+      debitAccountId: v < 0n ? settlementAccountId(bic) : GRIDLOCK_ACCOUNT,
+      creditAccountId: v < 0n ? GRIDLOCK_ACCOUNT : settlementAccountId(bic),
+      amount: v < 0n ? -v : v,
+      currency: 'KZT',
+      code: 'imts.gridlock',
+      reference: batch,
+      flags: { linked: i < legs.length - 1 },
+    }));
+    const payments = settled.map((s) => this.queuedPayments.get(s.id)!);
+    for (const p of payments) {
+      this.dequeue(p);
+      this.applySettlement(p);
+    }
+    // nets of zero (a perfect cycle) move no money: the payments settle by offsetting alone
+    const results = transfers.length > 0 ? await this.ledger.submit(transfers) : [];
+    if (results.some((r) => !r.ok)) {
+      for (const p of payments) {
+        this.available.set(p.senderBic, (this.available.get(p.senderBic) ?? 0n) + p.amount);
+        this.available.set(p.receiverBic, (this.available.get(p.receiverBic) ?? 0n) - p.amount);
+        this.enqueue(p);
+      }
+      throw new DomainError('unavailable', 'gridlock settlement refused by the ledger');
+    }
+    const at = this.now();
+    await this.writes.addAll(
+      payments.map((p) => ({
+        kind: 'status' as const,
+        id: p.id,
+        status: 'settled' as const,
+        reason: null,
+        priority: p.priority,
+        at,
+      })),
+    );
+    await this.retryQueues(new Set(payments.map((p) => p.receiverBic)));
+    return { settled: payments.length, amount: payments.reduce((s, p) => s + p.amount, 0n) };
+  }
+
+  /** Central bank liquidity: injection credits a bank from the issuance account, withdrawal the reverse. */
+  async liquidity(input: {
+    id: string;
+    bic: string;
+    direction: 'inject' | 'withdraw';
+    amount: bigint;
+  }): Promise<{ available: bigint }> {
+    const bank = await this.settlementParticipant(input.bic);
+    if (!bank)
+      throw new DomainError('validation', `${input.bic} is not an active settlement participant`, {
+        reason: 'RC01',
+        issues: [{ field: '/bic', message: 'unknown or inactive participant' }],
+      });
+    const cb = await this.centralBank();
+    if (input.direction === 'withdraw') {
+      if ((this.available.get(input.bic) ?? 0n) < input.amount) {
+        throw new DomainError('insufficient-funds', 'withdrawal exceeds the available balance', { reason: 'AM04' });
+      }
+      this.available.set(input.bic, this.available.get(input.bic)! - input.amount);
+    }
+    try {
+      await this.ledger.transfer({
+        id: `imts:liquidity:${input.id}`,
+        debitAccountId: input.direction === 'inject' ? cb.issuanceAccountId : settlementAccountId(input.bic),
+        creditAccountId: input.direction === 'inject' ? settlementAccountId(input.bic) : cb.issuanceAccountId,
+        amount: input.amount,
+        currency: 'KZT',
+        code: `imts.liquidity.${input.direction}`,
+      });
+    } catch (e) {
+      if (input.direction === 'withdraw') this.available.set(input.bic, this.available.get(input.bic)! + input.amount);
+      throw e;
+    }
+    if (input.direction === 'inject') {
+      this.available.set(input.bic, (this.available.get(input.bic) ?? 0n) + input.amount);
+      await this.retryQueues(new Set([input.bic]));
+    }
+    return { available: this.available.get(input.bic) ?? 0n };
+  }
+
+  get(id: string): Promise<Payment | undefined> {
+    return store.get(this.db, id);
+  }
+
+  list(f: { bic?: string; status?: string; after?: bigint; limit: number }): Promise<Payment[]> {
+    return store.list(this.db, f);
+  }
+
+  /** The queue as it stands, in settlement order per sender. */
+  queue(bic?: string): Payment[] {
+    const out: Payment[] = [];
+    for (const [sender, q] of this.queues)
+      if (!bic || sender === bic) for (const x of q) out.push(this.queuedPayments.get(x.id)!);
+    return out;
+  }
+
+  availableBalance(bic: string): bigint {
+    return this.available.get(bic) ?? 0n;
+  }
+}
+
+const toQueued = (p: Payment): QueuedPayment => ({
+  id: p.id,
+  debtor: p.senderBic,
+  creditor: p.receiverBic,
+  amount: p.amount,
+  priority: p.priority,
+  seq: p.seq,
+});
+
+/** Why a payment is refused outright (ISO 20022 ExternalStatusReason1Code), or undefined. */
+function rejection(p: Payment, receiver: SettlementParticipant | undefined): string | undefined {
+  if (p.currency !== 'KZT') return 'AM03';
+  if (p.amount <= 0n) return 'AM01';
+  if (!receiver) return 'RC01';
+  if (receiver.bic === p.senderBic) return 'AC01';
+  return undefined;
+}
+
+export type { PaymentStatus };

@@ -182,6 +182,60 @@ for (const engine of engines()) {
       }
     });
 
+    it('ancillary settlement is all or nothing and names uncovered participants', async () => {
+      const w = await world(engine);
+      try {
+        await w.imts.liquidity({ id: 'l1', bic: 'AAAAKZKA', direction: 'inject', amount: 100n });
+        const short = await w.imts.settleNetPositions({
+          id: 'c1',
+          system: 'ics',
+          legs: [
+            { bic: 'AAAAKZKA', amount: -50n },
+            { bic: 'BBBBKZKA', amount: -70n },
+            { bic: 'CCCCKZKA', amount: 120n },
+          ],
+        });
+        assert.deepEqual(short, { settled: false, uncovered: ['BBBBKZKA'] });
+        assert.equal(await balance(w, 'CCCCKZKA'), 0n, 'nothing moved');
+        const ok = await w.imts.settleNetPositions({
+          id: 'c2',
+          system: 'ics',
+          legs: [
+            { bic: 'AAAAKZKA', amount: -50n },
+            { bic: 'CCCCKZKA', amount: 50n },
+          ],
+        });
+        assert.deepEqual(ok, { settled: true });
+        assert.equal(await balance(w, 'CCCCKZKA'), 50n);
+        await assert.rejects(
+          w.imts.settleNetPositions({ id: 'c3', system: 'ics', legs: [{ bic: 'AAAAKZKA', amount: -1n }] }),
+          (e: DomainError) => e.type === 'validation',
+        );
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+
+    it('Digital Tenge conversion debits the settlement account and redemption credits it back', async () => {
+      const w = await world(engine);
+      try {
+        await w.imts.liquidity({ id: 'l1', bic: 'AAAAKZKA', direction: 'inject', amount: 100n });
+        await w.imts.dtConversion({ id: 'd1', bic: 'AAAAKZKA', direction: 'to_dt', amount: 60n });
+        assert.equal(await balance(w, 'AAAAKZKA'), 40n);
+        await assert.rejects(
+          w.imts.dtConversion({ id: 'd2', bic: 'AAAAKZKA', direction: 'to_dt', amount: 41n }),
+          (e: DomainError) => e.reason === 'AM04',
+        );
+        await w.imts.dtConversion({ id: 'd3', bic: 'AAAAKZKA', direction: 'from_dt', amount: 10n });
+        assert.equal(await balance(w, 'AAAAKZKA'), 50n);
+        assert.deepEqual(await w.ledger.sumOfBalances(), { posted: 0n, pending: 0n });
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+
     it('after a restart the queue is intact and liquidity settles it', async () => {
       const w = await world(engine);
       try {

@@ -413,6 +413,109 @@ export class ImtsService {
     return { available: this.available.get(input.bic) ?? 0n };
   }
 
+  /**
+   * Ancillary settlement (IMTS-5): net positions of a clearing system (ICS, card switch, IPS) settle all
+   * or nothing. Every debit leg must be covered by available balance; otherwise nothing moves and the
+   * answer names the uncovered participants, so the ancillary system can recompute without them.
+   */
+  async settleNetPositions(input: {
+    id: string;
+    system: string;
+    legs: { bic: string; amount: bigint }[];
+  }): Promise<{ settled: true } | { settled: false; uncovered: string[] }> {
+    const sum = input.legs.reduce((s, l) => s + l.amount, 0n);
+    if (sum !== 0n)
+      throw new DomainError('validation', `net positions must sum to zero (they sum to ${sum})`, {
+        issues: [{ field: '/legs', message: 'must sum to zero' }],
+      });
+    for (const [i, l] of input.legs.entries()) {
+      if (!(await this.settlementParticipant(l.bic))) {
+        throw new DomainError('validation', `${l.bic} is not an active settlement participant`, {
+          reason: 'RC01',
+          issues: [{ field: `/legs/${i}/bic`, message: 'unknown or inactive' }],
+        });
+      }
+    }
+    const uncovered = input.legs
+      .filter((l) => l.amount < 0n && (this.available.get(l.bic) ?? 0n) < -l.amount)
+      .map((l) => l.bic);
+    if (uncovered.length > 0) return { settled: false, uncovered };
+    const cb = await this.centralBank();
+    const technical = `imts:ancillary:${input.system}:KZT`;
+    await this.ledger.createAccounts([
+      { id: technical, owner: cb.id, currency: 'KZT', code: 'ancillary', flags: { history: true } },
+    ]);
+    const legs = input.legs
+      .filter((l) => l.amount !== 0n)
+      .sort((a, b) => (a.amount < b.amount ? -1 : a.amount > b.amount ? 1 : 0));
+    for (const l of legs) this.available.set(l.bic, (this.available.get(l.bic) ?? 0n) + l.amount);
+    const results = await this.ledger.submit(
+      legs.map((l, i) => ({
+        id: `imts:ancillary:${input.system}:${input.id}:${i}`,
+        debitAccountId: l.amount < 0n ? settlementAccountId(l.bic) : technical,
+        creditAccountId: l.amount < 0n ? technical : settlementAccountId(l.bic),
+        amount: l.amount < 0n ? -l.amount : l.amount,
+        currency: 'KZT' as const,
+        code: `imts.ancillary.${input.system}`,
+        reference: input.id,
+        flags: { linked: i < legs.length - 1 },
+      })),
+    );
+    if (results.some((r) => !r.ok)) {
+      for (const l of legs) this.available.set(l.bic, (this.available.get(l.bic) ?? 0n) - l.amount);
+      throw new DomainError('unavailable', 'ancillary settlement refused by the ledger; nothing settled');
+    }
+    await this.retryQueues(new Set(legs.filter((l) => l.amount > 0n).map((l) => l.bic)));
+    return { settled: true };
+  }
+
+  /**
+   * Conversion funding for the Digital Tenge (IMTS-6): converting non-cash tenge to DT debits the bank's
+   * settlement account into the central bank's DT issuance account; redemption is the reverse.
+   */
+  async dtConversion(input: {
+    id: string;
+    bic: string;
+    direction: 'to_dt' | 'from_dt';
+    amount: bigint;
+  }): Promise<{ available: bigint }> {
+    const bank = await this.settlementParticipant(input.bic);
+    if (!bank)
+      throw new DomainError('validation', `${input.bic} is not an active settlement participant`, {
+        reason: 'RC01',
+        issues: [{ field: '/bic', message: 'unknown or inactive participant' }],
+      });
+    const cb = await this.centralBank();
+    const dtAccount = `cb:${cb.id}:dt-issuance:KZT`;
+    await this.ledger.createAccounts([
+      { id: dtAccount, owner: cb.id, currency: 'KZT', code: 'dt_issuance', flags: { history: true } },
+    ]);
+    const toDt = input.direction === 'to_dt';
+    if (toDt) {
+      if ((this.available.get(input.bic) ?? 0n) < input.amount)
+        throw new DomainError('insufficient-funds', 'conversion exceeds the available balance', { reason: 'AM04' });
+      this.available.set(input.bic, this.available.get(input.bic)! - input.amount);
+    }
+    try {
+      await this.ledger.transfer({
+        id: `imts:dt:${input.id}`,
+        debitAccountId: toDt ? settlementAccountId(input.bic) : dtAccount,
+        creditAccountId: toDt ? dtAccount : settlementAccountId(input.bic),
+        amount: input.amount,
+        currency: 'KZT',
+        code: `imts.dt.${input.direction}`,
+      });
+    } catch (e) {
+      if (toDt) this.available.set(input.bic, this.available.get(input.bic)! + input.amount);
+      throw e;
+    }
+    if (!toDt) {
+      this.available.set(input.bic, (this.available.get(input.bic) ?? 0n) + input.amount);
+      await this.retryQueues(new Set([input.bic]));
+    }
+    return { available: this.available.get(input.bic) ?? 0n };
+  }
+
   get(id: string): Promise<Payment | undefined> {
     return store.get(this.db, id);
   }

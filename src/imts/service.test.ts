@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { createLedger, type Ledger, ledgerMigrations } from '../ledger/index.ts';
 import { type DomainError, ManualClock, migrate, silentLogger } from '../platform/index.ts';
 import { engines, freshDb, type TestDb } from '../platform/testing.ts';
+import { DEFAULT_OPERATING_DAY, type OperatingDayConfig } from './domain/operating-day.ts';
 import { imtsMigrations } from './migrations.ts';
 import { ImtsService, type PaymentInstruction, type SettlementParticipant, settlementAccountId } from './service.ts';
 
@@ -18,10 +19,13 @@ interface World {
   restart(): Promise<void>;
 }
 
-async function world(engine: 'sqlite' | 'postgres'): Promise<World> {
+async function world(
+  engine: 'sqlite' | 'postgres',
+  operatingDay?: OperatingDayConfig,
+  clock = new ManualClock(),
+): Promise<World> {
   const t = await freshDb(engine);
   await migrate(t.db, [ledgerMigrations, imtsMigrations]);
-  const clock = new ManualClock();
   const make = async () => {
     const ledger = await createLedger({ db: t.db, clock });
     await ledger.createAccounts([{ id: 'cb:issuance', owner: 'cb', currency: 'KZT', code: 'issuance' }]);
@@ -32,6 +36,7 @@ async function world(engine: 'sqlite' | 'postgres'): Promise<World> {
       logger: silentLogger(),
       lookup: async (bic) => participants.get(bic),
       centralBank: async () => ({ id: 'cb', issuanceAccountId: 'cb:issuance' }),
+      ...(operatingDay ? { operatingDay } : {}),
     });
     await imts.start();
     return { ledger, imts };
@@ -230,6 +235,28 @@ for (const engine of engines()) {
         await w.imts.dtConversion({ id: 'd3', bic: 'AAAAKZKA', direction: 'from_dt', amount: 10n });
         assert.equal(await balance(w, 'AAAAKZKA'), 50n);
         assert.deepEqual(await w.ledger.sumOfBalances(), { posted: 0n, pending: 0n });
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+
+    it('cut-offs refuse late payments with TM01; end of day rejects the queue with AM04', async () => {
+      const clock = new ManualClock(new Date('2026-11-23T16:30:00+05:00'));
+      const w = await world(engine, DEFAULT_OPERATING_DAY, clock);
+      try {
+        const [queued] = await send(w, 'AAAAKZKA', pay('early', 'BBBBKZKA', 10n));
+        assert.equal(queued?.status, 'PDNG');
+        clock.set(new Date('2026-11-23T17:05:00+05:00'));
+        const [late] = await send(w, 'AAAAKZKA', pay('late', 'BBBBKZKA', 10n));
+        assert.deepEqual([late?.status, late?.reason], ['RJCT', 'TM01']);
+        const eod = await w.imts.endOfDay();
+        assert.deepEqual(
+          eod.rejected.map((r) => [r.txId, r.reason]),
+          [['early', 'AM04']],
+        );
+        assert.equal((await w.imts.get(queued!.paymentId))?.status, 'rejected');
+        assert.equal(w.imts.queue().length, 0);
       } finally {
         await w.ledger.close();
         await w.t.cleanup();

@@ -1,6 +1,7 @@
 import type { Ledger, TransferInput } from '../ledger/index.ts';
 import { type Clock, type Db, DomainError, GroupCommit, type Logger, notFound } from '../platform/index.ts';
 import { resolveGridlock } from './domain/gridlock.ts';
+import { cutoffRejection, type DayState, dayState, type OperatingDayConfig } from './domain/operating-day.ts';
 import { ISO_STATUS, type Payment, type PaymentStatus, paymentId, settlementTransferId } from './domain/payment.ts';
 import { compareQueueOrder, type Priority, type QueuedPayment } from './domain/queue.ts';
 import { type PaymentWrite, imtsStore as store } from './store.ts';
@@ -54,8 +55,11 @@ export class ImtsService {
   private readonly queues = new Map<string, QueuedPayment[]>();
   private readonly queuedPayments = new Map<string, Payment>();
   private seq = 0n;
+  private readonly operatingDay: OperatingDayConfig | undefined;
 
   constructor(deps: {
+    /** Calendar and cut-offs; without one IMTS is open around the clock (demo, tests). */
+    operatingDay?: OperatingDayConfig;
     db: Db;
     ledger: Ledger;
     clock: Clock;
@@ -69,6 +73,7 @@ export class ImtsService {
     this.logger = deps.logger;
     this.lookup = deps.lookup;
     this.centralBank = deps.centralBank;
+    this.operatingDay = deps.operatingDay;
     this.writes = new GroupCommit(this.db, (tx, items) => store.write(tx, items));
   }
 
@@ -166,6 +171,7 @@ export class ImtsService {
     for (const id of ids)
       if ((await this.ledger.getTransfer(settlementTransferId(id)))?.result === 'ok') alreadySettled.add(id);
 
+    const day = this.day();
     const statuses: TxStatus[] = [];
     const inserts: Payment[] = [];
     const transfers: TransferInput[] = [];
@@ -194,7 +200,7 @@ export class ImtsService {
         createdAt: at,
         updatedAt: at,
       };
-      const reject = rejection(p, receivers.get(t.receiverBic));
+      const reject = (day && cutoffRejection(p.msgType, day)) || rejection(p, receivers.get(t.receiverBic));
       if (reject) {
         p.status = 'rejected';
         p.reason = reject;
@@ -214,6 +220,40 @@ export class ImtsService {
     await this.writes.addAll(inserts.map((payment) => ({ kind: 'insert' as const, payment })));
     await this.retryQueues(new Set(inserts.filter((p) => p.status === 'settled').map((p) => p.receiverBic)));
     return statuses;
+  }
+
+  /** Where the operating day stands now, or undefined when IMTS runs around the clock. */
+  day(): DayState | undefined {
+    return this.operatingDay && dayState(this.clock.now(), this.operatingDay);
+  }
+
+  /**
+   * End of day (IMTS-4): every payment still queued is rejected (AM04: no cover by the close) and its
+   * sender told through the returned statuses; nothing queued is carried to the next day.
+   */
+  async endOfDay(): Promise<{ rejected: TxStatus[] }> {
+    const queued = [...this.queuedPayments.values()];
+    for (const p of queued) this.dequeue(p);
+    const at = this.now();
+    await this.writes.addAll(
+      queued.map((p) => ({
+        kind: 'status' as const,
+        id: p.id,
+        status: 'rejected' as const,
+        reason: 'AM04',
+        priority: p.priority,
+        at,
+      })),
+    );
+    return {
+      rejected: queued.map((p) => ({
+        paymentId: p.id,
+        txId: p.txId,
+        endToEndId: p.endToEndId,
+        status: 'RJCT' as const,
+        reason: 'AM04',
+      })),
+    };
   }
 
   /** Settles now only if nothing of the sender waits ahead of it and its balance covers it. */

@@ -1,6 +1,8 @@
 // `npm run bench -- <module>`: runs that module's benchmarks; each result is one JSON line on stdout.
 const MODULES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   ledger: () => import('./ledger.ts'),
+  ics: () => import('./ics.ts'),
+  imts: () => import('./imts.ts'),
 };
 
 const which = process.argv.slice(2).filter((a) => !a.startsWith('-'));

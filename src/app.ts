@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { seedDemoWorld } from './demo/index.ts';
+import { imtsMigrations } from './imts/index.ts';
 import { createLedger, type Ledger, ledgerMigrations, ledgerRoutes } from './ledger/index.ts';
 import {
   ParticipantsService,
@@ -38,6 +39,8 @@ import {
   type Principal,
   systemClock,
   ulidGenerator,
+  WebhookSender,
+  webhooksMigrations,
 } from './platform/index.ts';
 import { auditRoutes, dashboardRoutes } from './reporting/index.ts';
 
@@ -51,6 +54,8 @@ export const ALL_MIGRATIONS = [
   idempotencyMigrations,
   participantsMigrations,
   ledgerMigrations,
+  webhooksMigrations,
+  imtsMigrations,
 ];
 
 export interface Platform {
@@ -171,11 +176,15 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   });
   await servePortal(http);
 
+  const webhooks = new WebhookSender({ db, clock, logger, targets: (p, e) => participants.webhookTargets(p, e) });
+  db.onCommit(() => webhooks.nudge());
+
   const expiry = setInterval(() => {
     ledger.expirePending().catch((err) => logger.error({ err }, 'pending expiry failed'));
   }, 1000);
   expiry.unref();
   dispatcher.start();
+  webhooks.start();
 
   return {
     config,
@@ -190,6 +199,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
       clearInterval(expiry);
       await http.close();
       await dispatcher.stop();
+      await webhooks.stop();
       await ledger.close();
       await bus.close();
       await db.close();

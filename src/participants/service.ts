@@ -8,6 +8,7 @@ import {
   type IdGenerator,
   invalid,
   newTotpSecret,
+  newWebhookSecret,
   notFound,
   type PlatformCa,
   type Principal,
@@ -379,7 +380,7 @@ export class ParticipantsService {
       throw invalid('/url', 'must be an absolute URL');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('/url', 'must be http(s)');
-    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const secret = newWebhookSecret();
     const row: WebhookRow = {
       id: this.ids.next('whk'),
       participant_id: principal.participantId,
@@ -415,7 +416,7 @@ export class ParticipantsService {
   async rotateWebhookSecret(principal: Principal, id: string): Promise<{ id: string; secret: string }> {
     const w = await store.webhook(this.db, id);
     if (!w || w.participant_id !== principal.participantId) throw notFound('webhook');
-    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const secret = newWebhookSecret();
     await this.db.transaction(async (tx) => {
       await store.rotateWebhookSecret(tx, id, secret);
       await appendAudit(

@@ -14,3 +14,4 @@ export { createHttpServer, type HttpOptions } from './http/server.ts';
 export * from './json.ts';
 export * from './logger.ts';
 export * from './money.ts';
+export * from './webhooks/index.ts';

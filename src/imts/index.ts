@@ -1,0 +1,17 @@
+/**
+ * IMTS: the interbank money transfer system (real-time gross settlement in central bank money).
+ * Settles or queues pacs.008/pacs.009 payments, resolves gridlocks, runs the operating day, and settles
+ * ancillary systems' net positions and Digital Tenge conversions on the banks' settlement accounts.
+ */
+export { resolveGridlock } from './domain/gridlock.ts';
+export { DEFAULT_OPERATING_DAY, dayState, type OperatingDayConfig } from './domain/operating-day.ts';
+export type { Payment, PaymentStatus } from './domain/payment.ts';
+export { type Priority, settleFifo } from './domain/queue.ts';
+export { imtsMigrations } from './migrations.ts';
+export {
+  ImtsService,
+  type PaymentInstruction,
+  type SettlementParticipant,
+  settlementAccountId,
+  type TxStatus,
+} from './service.ts';

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/index.ts';
+import type { Logger } from '../logger.ts';
+import { backoffDelay } from './backoff.ts';
+import { signWebhook } from './signature.ts';
+import { type Claimed, claimDue, finish, hasDue, type Outcome, resetForRedelivery } from './store.ts';
+import type { WebhookTarget } from './types.ts';
+
+export interface WebhookSenderOptions {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** A participant's active endpoints subscribed to the event type, looked up at every attempt. */
+  targets: (participantId: string, eventType: string) => Promise<WebhookTarget[]>;
+  fetch?: typeof fetch;
+  /** Attempts before a delivery is 'failed'. Default 12. */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt up to maxDelayMs. Defaults 1 s and 1 h. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Per request. Default 5 s. */
+  timeoutMs?: number;
+  /** Deliveries in flight at once per sender. Default 8. */
+  concurrency?: number;
+  /** Safety-net poll when nobody nudges. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Jitter source in [0, 1); inject a constant for deterministic schedules. Default Math.random. */
+  random?: () => number;
+}
+
+export interface WebhookRunResult {
+  attempted: number;
+  delivered: number;
+  /** Failed this time, scheduled again. */
+  retrying: number;
+  /** Out of attempts. */
+  failed: number;
+}
+
+/** Beyond the request timeout, time a lease allows for the targets lookup and the result write. */
+const LEASE_MARGIN_MS = 60_000;
+/** Rounds of "claim came back empty yet rows look due" (a claim racing another sender's) before giving up. */
+const MAX_EMPTY_CLAIMS = 20;
+
+/**
+ * Sends pending webhook deliveries, each to every endpoint of its participant that has not yet
+ * acknowledged it, signed per Standard Webhooks. 2xx from all → 'delivered'; otherwise retried with
+ * backoff until maxAttempts, then 'failed'. At-least-once: receivers dedupe by `webhook-id`.
+ *
+ * Several senders (processes) may share a PostgreSQL database: each claims rows with SKIP LOCKED and
+ * a lease, so no delivery is sent by two of them at once.
+ */
+export class WebhookSender {
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly targets: WebhookSenderOptions['targets'];
+  private readonly fetch: typeof fetch;
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly timeoutMs: number;
+  private readonly concurrency: number;
+  private readonly pollIntervalMs: number;
+  private readonly random: () => number;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private started = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(opts: WebhookSenderOptions) {
+    this.db = opts.db;
+    this.clock = opts.clock;
+    this.logger = opts.logger;
+    this.targets = opts.targets;
+    this.fetch = opts.fetch ?? globalThis.fetch;
+    this.maxAttempts = opts.maxAttempts ?? 12;
+    this.baseDelayMs = opts.baseDelayMs ?? 1000;
+    this.maxDelayMs = opts.maxDelayMs ?? 3_600_000;
+    this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.concurrency = opts.concurrency ?? 8;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
+    this.random = opts.random ?? Math.random;
+  }
+
+  /**
+   * Attempts every delivery due now, once: rows retried during this run are due after its start, so
+   * they wait for a later run.
+   */
+  async runDue(): Promise<WebhookRunResult> {
+    const dueBy = this.clock.now().toISOString();
+    const result: WebhookRunResult = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
+    // One read when idle, rather than a claim per worker: the app nudges on every commit of every module.
+    if (!(await hasDue(this.db, dueBy))) return result;
+    const worker = async () => {
+      let empty = 0;
+      while (!this.stopped) {
+        const leaseUntil = new Date(this.clock.nowMs() + this.timeoutMs + LEASE_MARGIN_MS).toISOString();
+        const c = await claimDue(this.db, dueBy, leaseUntil, randomUUID());
+        if (!c) {
+          if (++empty <= MAX_EMPTY_CLAIMS && (await hasDue(this.db, dueBy))) continue;
+          return;
+        }
+        empty = 0;
+        const status = await this.attempt(c);
+        result.attempted++;
+        result[status === 'pending' ? 'retrying' : status]++;
+      }
+    };
+    // allSettled: if one worker's database write fails, still wait for the others' sends before returning.
+    const settled = await Promise.allSettled(Array.from({ length: this.concurrency }, worker));
+    const failure = settled.find((s) => s.status === 'rejected');
+    if (failure) throw failure.reason;
+    return result;
+  }
+
+  /** Starts the poll loop (first round immediately). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.schedule(0);
+  }
+
+  /** Send now rather than at the next poll; the app calls it on every commit. Cheap when idle. */
+  nudge(): void {
+    if (!this.started || this.stopped) return;
+    this.pump().catch((err) => this.logger.error({ err }, 'webhook run failed'));
+  }
+
+  /** Stops polling and claiming; waits for the sends in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => {});
+  }
+
+  /** Manual redelivery of a delivered or failed delivery (portal). `participantId` scopes it to its owner. */
+  async redeliver(id: string, opts: { participantId?: string } = {}): Promise<void> {
+    await resetForRedelivery(this.db, id, this.clock.now().toISOString(), opts.participantId);
+    this.nudge();
+  }
+
+  private async attempt(c: Claimed): Promise<Outcome['status']> {
+    const log = { deliveryId: c.id, participantId: c.participantId, attempt: c.attempts };
+    const done = new Set(c.deliveredTo);
+    const errors: string[] = [];
+    let targets: WebhookTarget[] = [];
+    try {
+      targets = (await this.targets(c.participantId, c.eventType)).filter((t) => !done.has(t.id));
+    } catch (err) {
+      errors.push(`endpoint lookup failed: ${describe(err, this.timeoutMs)}`);
+    }
+    // No endpoint left to send to counts as delivered: the participant did not subscribe to this event.
+    const body = `{"id":${JSON.stringify(c.id)},"type":${JSON.stringify(c.eventType)},"createdAt":${JSON.stringify(c.createdAt)},"data":${c.payload}}`;
+    const timestamp = Math.floor(this.clock.nowMs() / 1000);
+    const results = await Promise.all(targets.map((t) => this.post(t, c.id, timestamp, body)));
+    results.forEach((r, i) => {
+      const endpointId = targets[i]!.id;
+      if (r.ok) {
+        done.add(endpointId);
+        this.logger.info({ ...log, endpointId, statusCode: r.status }, 'webhook delivered');
+      } else {
+        errors.push(`${endpointId}: ${r.error}`);
+        this.logger.warn({ ...log, endpointId, statusCode: r.status, error: r.error }, 'webhook attempt failed');
+      }
+    });
+    const now = this.clock.nowMs();
+    const error = errors.join('; ').slice(0, 1000);
+    const outcome: Outcome =
+      errors.length === 0
+        ? { status: 'delivered', at: new Date(now).toISOString() }
+        : c.attempts >= this.maxAttempts
+          ? { status: 'failed', error }
+          : {
+              status: 'pending',
+              error,
+              nextAttemptAt: new Date(
+                now + backoffDelay(c.attempts, this.baseDelayMs, this.maxDelayMs, this.random),
+              ).toISOString(),
+            };
+    if (!(await finish(this.db, c, [...done], outcome))) {
+      this.logger.warn(log, 'webhook lease lost before the result was recorded; another sender owns it now');
+    } else if (outcome.status === 'failed') {
+      this.logger.warn(log, 'webhook delivery failed permanently');
+    }
+    return outcome.status;
+  }
+
+  private async post(
+    t: WebhookTarget,
+    id: string,
+    timestamp: number,
+    body: string,
+  ): Promise<{ ok: boolean; status?: number; error: string }> {
+    try {
+      const res = await this.fetch(t.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'NDFI-Webhooks/1',
+          'webhook-id': id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(t.secret, id, timestamp, body),
+        },
+        body,
+        // A redirect is a misconfigured endpoint, not a place to resend a signed payload to.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      await res.body?.cancel().catch(() => {});
+      const ok = res.status >= 200 && res.status < 300;
+      return { ok, status: res.status, error: ok ? '' : `HTTP ${res.status}` };
+    } catch (err) {
+      return { ok: false, error: describe(err, this.timeoutMs) };
+    }
+  }
+
+  /** Runs rounds until one starts with no nudge pending; concurrent callers share the round in flight. */
+  private pump(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const run = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.runDue();
+        } while (this.again && !this.stopped);
+      } finally {
+        this.running = null;
+      }
+    })();
+    this.running = run;
+    return run;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.tick(), ms);
+    this.timer.unref(); // the HTTP server keeps the process alive, not this loop
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.pump();
+    } catch (err) {
+      this.logger.error({ err }, 'webhook run failed; retrying at next poll');
+    }
+    this.schedule(this.pollIntervalMs);
+  }
+}
+
+/** A short, secret-free reason: error codes rather than messages that might echo a URL or body. */
+function describe(err: unknown, timeoutMs: number): string {
+  if ((err as { name?: unknown } | null)?.name === 'TimeoutError') return `timeout after ${timeoutMs} ms`;
+  if (!(err instanceof Error)) return 'unknown error';
+  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? `${err.message} (${code})` : err.message.slice(0, 200);
+}

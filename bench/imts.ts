@@ -17,7 +17,10 @@ const BANKS = Array.from({ length: 20 }, (_, i) => `BANK${String(i + 1).padStart
 
 function gridlockQueue(n: number): { queue: QueuedPayment[]; balances: Map<string, bigint> } {
   let x = 12345;
-  const rnd = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const rnd = () => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    return x / 0x7fffffff;
+  };
   const queue: QueuedPayment[] = [];
   for (let i = 0; i < n; i++) {
     const d = Math.floor(rnd() * BANKS.length);

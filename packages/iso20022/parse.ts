@@ -5,7 +5,7 @@ import { failWith, Iso20022Error } from './errors.ts';
 import { type MessageType, typeOfNamespace } from './message-types.ts';
 import { definitionOf, type Message } from './messages/registry.ts';
 import { limitsFrom, sizedText, type XmlLimits } from './xml/limits.ts';
-import { type XElement, scanRoot, scanXml } from './xml/scan.ts';
+import { scanRoot, scanXml, type XElement } from './xml/scan.ts';
 import { createValidator, type Validator, validateTrusted } from './xsd/validator.ts';
 
 export interface ParseOptions<T extends MessageType = MessageType> extends Partial<XmlLimits> {
@@ -33,7 +33,10 @@ function validatorFor(xsdDir: string): Validator {
 function typeOfRoot(root: XElement): MessageType {
   const type = typeOfNamespace(root.ns);
   if (type === undefined || root.name !== 'Document') {
-    throw new Iso20022Error('wrong-message', `not a supported ISO 20022 message (root ${root.name}, namespace ${root.ns || 'none'})`);
+    throw new Iso20022Error(
+      'wrong-message',
+      `not a supported ISO 20022 message (root ${root.name}, namespace ${root.ns || 'none'})`,
+    );
   }
   return type;
 }

@@ -146,7 +146,8 @@ class Decoder {
         this.issue(frame(f, field.tag), `element ${field.tag} is required in ${el.name}`);
         continue;
       }
-      if (n > field.max) this.issue(frame(f, field.tag), `element ${field.tag} occurs ${n} times, at most ${field.max}`);
+      if (n > field.max)
+        this.issue(frame(f, field.tag), `element ${field.tag} occurs ${n} times, at most ${field.max}`);
       if (found === undefined) continue;
       if (field.list) out[field.key] = found.map((c, j) => this.value(field.node, c, frame(f, field.tag, j + 1)));
       else out[field.key] = this.value(field.node, found[0]!, frame(f, field.tag));
@@ -162,7 +163,8 @@ class Decoder {
     }
     const child = el.children[0]!;
     const idx = child.ns === this.ns ? node.byTag.get(child.name) : undefined;
-    if (idx === undefined) return this.issue(frame(f, child.name), `element ${child.name} is not expected in ${el.name}`);
+    if (idx === undefined)
+      return this.issue(frame(f, child.name), `element ${child.name} is not expected in ${el.name}`);
     const field = node.fields[idx]!;
     return { [field.key]: this.value(field.node, child, frame(f, field.tag)) };
   }

@@ -2,8 +2,9 @@
  * Model → XML. The model is checked as it is written (types, facets, cardinality, unknown keys —
  * a typo in a JSON field name must not silently drop data), so a built document is valid.
  */
-import type { MessageDef } from '../messages/define.ts';
+
 import { namespaceOf } from '../message-types.ts';
+import type { MessageDef } from '../messages/define.ts';
 import { type ChoiceNode, Fault, type Node, type SeqNode } from '../schema/dsl.ts';
 import { checkCurrency, checkMinorUnits, formatAmount } from '../schema/money.ts';
 import { escapeAttr, escapeText } from '../xml/text.ts';
@@ -62,32 +63,33 @@ class Encoder {
   }
 
   value(node: Node, v: unknown, tag: string, f: Frame, depth: number): void {
-    switch (node.kind) {
-      case 'seq':
-        return this.seq(node, v, tag, f, depth);
-      case 'choice':
-        return this.choice(node, v, tag, f, depth);
-      case 'amount': {
-        if (!isRecord(v)) return this.issue(f, 'must be { amount, ccy }');
-        for (const k of Object.keys(v)) if (k !== 'amount' && k !== 'ccy') this.issue(frame(f, k), 'unknown property');
-        try {
-          const ccy = checkCurrency(v.ccy);
-          const text = formatAmount(checkMinorUnits(v.amount), ccy);
-          this.open(tag, depth, ` Ccy="${escapeAttr(ccy)}"`);
-          this.out.push(text, `</${tag}>`);
-        } catch (e) {
-          this.fault(f, e);
-        }
-        return;
+    if (node.kind === 'seq') this.seq(node, v, tag, f, depth);
+    else if (node.kind === 'choice') this.choice(node, v, tag, f, depth);
+    else if (node.kind === 'amount') this.amount(v, tag, f, depth);
+    else {
+      try {
+        const text = node.type.encode(node.type.check(v));
+        this.open(tag, depth);
+        this.out.push(escapeText(text), `</${tag}>`);
+      } catch (e) {
+        this.fault(f, e);
       }
-      case 'text':
-        try {
-          const text = node.type.encode(node.type.check(v));
-          this.open(tag, depth);
-          this.out.push(escapeText(text), `</${tag}>`);
-        } catch (e) {
-          this.fault(f, e);
-        }
+    }
+  }
+
+  amount(v: unknown, tag: string, f: Frame, depth: number): void {
+    if (!isRecord(v)) {
+      this.issue(f, 'must be { amount, ccy }');
+      return;
+    }
+    for (const k of Object.keys(v)) if (k !== 'amount' && k !== 'ccy') this.issue(frame(f, k), 'unknown property');
+    try {
+      const ccy = checkCurrency(v.ccy);
+      const text = formatAmount(checkMinorUnits(v.amount), ccy);
+      this.open(tag, depth, ` Ccy="${escapeAttr(ccy)}"`);
+      this.out.push(text, `</${tag}>`);
+    } catch (e) {
+      this.fault(f, e);
     }
   }
 
@@ -97,7 +99,10 @@ class Encoder {
   }
 
   seq(node: SeqNode, v: unknown, tag: string, f: Frame | null, depth: number): void {
-    if (!isRecord(v)) return this.issue(f, 'must be an object');
+    if (!isRecord(v)) {
+      this.issue(f, 'must be an object');
+      return;
+    }
     for (const k of Object.keys(v)) {
       if (!node.byKey.has(k) && v[k] !== undefined) this.issue(frame(f, k), `unknown property (not in ${node.name})`);
     }
@@ -119,7 +124,9 @@ class Encoder {
       }
       if (item.length < field.min) this.issue(here, `needs at least ${field.min} item(s)`);
       if (item.length > field.max) this.issue(here, `allows at most ${field.max} items`);
-      item.forEach((x, i) => this.value(field.node, x, field.tag, frame(f, field.key, i), depth + 1));
+      item.forEach((x, i) => {
+        this.value(field.node, x, field.tag, frame(f, field.key, i), depth + 1);
+      });
     }
     this.close(tag, depth);
   }
@@ -127,9 +134,15 @@ class Encoder {
   choice(node: ChoiceNode, v: unknown, tag: string, f: Frame, depth: number): void {
     const keys = isRecord(v) ? Object.keys(v).filter((k) => v[k] !== undefined) : [];
     const options = node.fields.map((x) => x.key).join(', ');
-    if (!isRecord(v) || keys.length !== 1) return this.issue(f, `must have exactly one of ${options}`);
+    if (!isRecord(v) || keys.length !== 1) {
+      this.issue(f, `must have exactly one of ${options}`);
+      return;
+    }
     const idx = node.byKey.get(keys[0]!);
-    if (idx === undefined) return this.issue(frame(f, keys[0]!), `unknown property (expected one of ${options})`);
+    if (idx === undefined) {
+      this.issue(frame(f, keys[0]!), `unknown property (expected one of ${options})`);
+      return;
+    }
     const field = node.fields[idx]!;
     this.open(tag, depth);
     this.value(field.node, v[field.key], field.tag, frame(f, field.key), depth + 1);

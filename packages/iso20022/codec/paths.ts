@@ -3,7 +3,7 @@
  * allocates a tiny object per element and no strings; text is made only for an issue.
  */
 import type { ModelPath } from '../messages/define.ts';
-import type { Node } from '../schema/dsl.ts';
+import type { AnyField, Node } from '../schema/dsl.ts';
 
 export interface Frame {
   readonly up: Frame | null;
@@ -51,8 +51,9 @@ export function formatXmlPath(base: string, body: Node, path: ModelPath): string
       out += `[${seg + 1}]`;
       continue;
     }
-    const fields = node?.kind === 'seq' || node?.kind === 'choice' ? node.fields : undefined;
-    const f = fields?.find((x) => x.key === seg);
+    const fields: readonly AnyField[] | undefined =
+      node?.kind === 'seq' || node?.kind === 'choice' ? node.fields : undefined;
+    const f: AnyField | undefined = fields?.find((x) => x.key === seg);
     out += `/${f?.tag ?? seg}`;
     node = f?.node;
   }

@@ -5,8 +5,8 @@ import {
   CashAccount38,
   CashAccount39,
   DateAndDateTime2Choice,
-  PartyIdentification135,
   Party40Choice,
+  PartyIdentification135,
   Purpose2Choice,
   RemittanceInformation16,
 } from '../schema/components.ts';

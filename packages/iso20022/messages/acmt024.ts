@@ -26,11 +26,16 @@ const IdentificationVerificationReportV02 = seq('IdentificationVerificationRepor
   some('Rpt', VerificationReport2),
 ]);
 
-export const acmt024 = defineMessage('acmt.024.001.02', 'IdVrfctnRpt', IdentificationVerificationReportV02, (m, sink) => {
-  m.rpt.forEach((r, i) => {
-    // A negative answer must say why (e.g. name mismatch, account closed).
-    if (!r.vrfctn && r.rsn === undefined) sink.fail(['rpt', i, 'rsn'], 'a failed verification needs a reason (Rsn)');
-  });
-});
+export const acmt024 = defineMessage(
+  'acmt.024.001.02',
+  'IdVrfctnRpt',
+  IdentificationVerificationReportV02,
+  (m, sink) => {
+    m.rpt.forEach((r, i) => {
+      // A negative answer must say why (e.g. name mismatch, account closed).
+      if (!r.vrfctn && r.rsn === undefined) sink.fail(['rpt', i, 'rsn'], 'a failed verification needs a reason (Rsn)');
+    });
+  },
+);
 
 export type Acmt024 = ValueOf<typeof IdentificationVerificationReportV02>;

@@ -15,6 +15,10 @@ const BankToCustomerDebitCreditNotificationV08 = seq('BankToCustomerDebitCreditN
   some('Ntfctn', AccountNotification17),
 ]);
 
-export const camt054 = defineMessage('camt.054.001.08', 'BkToCstmrDbtCdtNtfctn', BankToCustomerDebitCreditNotificationV08);
+export const camt054 = defineMessage(
+  'camt.054.001.08',
+  'BkToCstmrDbtCdtNtfctn',
+  BankToCustomerDebitCreditNotificationV08,
+);
 
 export type Camt054 = ValueOf<typeof BankToCustomerDebitCreditNotificationV08>;

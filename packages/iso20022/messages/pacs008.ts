@@ -43,21 +43,27 @@ const FIToFICustomerCreditTransferV09 = seq('FIToFICustomerCreditTransferV09', [
   some('CdtTrfTxInf', CreditTransferTransaction43),
 ]);
 
-export const pacs008 = defineMessage('pacs.008.001.09', 'FIToFICstmrCdtTrf', FIToFICustomerCreditTransferV09, (m, sink) => {
-  expectCount(sink, ['grpHdr', 'nbOfTxs'], m.grpHdr.nbOfTxs, m.cdtTrfTxInf.length);
-  expectTotal(
-    sink,
-    ['grpHdr', 'ttlIntrBkSttlmAmt'],
-    m.grpHdr.ttlIntrBkSttlmAmt,
-    m.cdtTrfTxInf.map((t) => t.intrBkSttlmAmt),
-  );
-  // Settlement needs a date: once for the group or on every transaction.
-  if (m.grpHdr.intrBkSttlmDt === undefined) {
-    m.cdtTrfTxInf.forEach((t, i) => {
-      if (t.intrBkSttlmDt === undefined) sink.fail(['cdtTrfTxInf', i, 'intrBkSttlmDt'], 'settlement date missing here and in GrpHdr');
-    });
-  }
-});
+export const pacs008 = defineMessage(
+  'pacs.008.001.09',
+  'FIToFICstmrCdtTrf',
+  FIToFICustomerCreditTransferV09,
+  (m, sink) => {
+    expectCount(sink, ['grpHdr', 'nbOfTxs'], m.grpHdr.nbOfTxs, m.cdtTrfTxInf.length);
+    expectTotal(
+      sink,
+      ['grpHdr', 'ttlIntrBkSttlmAmt'],
+      m.grpHdr.ttlIntrBkSttlmAmt,
+      m.cdtTrfTxInf.map((t) => t.intrBkSttlmAmt),
+    );
+    // Settlement needs a date: once for the group or on every transaction.
+    if (m.grpHdr.intrBkSttlmDt === undefined) {
+      m.cdtTrfTxInf.forEach((t, i) => {
+        if (t.intrBkSttlmDt === undefined)
+          sink.fail(['cdtTrfTxInf', i, 'intrBkSttlmDt'], 'settlement date missing here and in GrpHdr');
+      });
+    }
+  },
+);
 
 export type Pacs008 = ValueOf<typeof FIToFICustomerCreditTransferV09>;
 export type CreditTransferTransaction = ValueOf<typeof CreditTransferTransaction43>;

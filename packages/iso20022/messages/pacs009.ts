@@ -35,19 +35,25 @@ const FinancialInstitutionCreditTransferV09 = seq('FinancialInstitutionCreditTra
   some('CdtTrfTxInf', CreditTransferTransaction44),
 ]);
 
-export const pacs009 = defineMessage('pacs.009.001.09', 'FICdtTrf', FinancialInstitutionCreditTransferV09, (m, sink) => {
-  expectCount(sink, ['grpHdr', 'nbOfTxs'], m.grpHdr.nbOfTxs, m.cdtTrfTxInf.length);
-  expectTotal(
-    sink,
-    ['grpHdr', 'ttlIntrBkSttlmAmt'],
-    m.grpHdr.ttlIntrBkSttlmAmt,
-    m.cdtTrfTxInf.map((t) => t.intrBkSttlmAmt),
-  );
-  if (m.grpHdr.intrBkSttlmDt === undefined) {
-    m.cdtTrfTxInf.forEach((t, i) => {
-      if (t.intrBkSttlmDt === undefined) sink.fail(['cdtTrfTxInf', i, 'intrBkSttlmDt'], 'settlement date missing here and in GrpHdr');
-    });
-  }
-});
+export const pacs009 = defineMessage(
+  'pacs.009.001.09',
+  'FICdtTrf',
+  FinancialInstitutionCreditTransferV09,
+  (m, sink) => {
+    expectCount(sink, ['grpHdr', 'nbOfTxs'], m.grpHdr.nbOfTxs, m.cdtTrfTxInf.length);
+    expectTotal(
+      sink,
+      ['grpHdr', 'ttlIntrBkSttlmAmt'],
+      m.grpHdr.ttlIntrBkSttlmAmt,
+      m.cdtTrfTxInf.map((t) => t.intrBkSttlmAmt),
+    );
+    if (m.grpHdr.intrBkSttlmDt === undefined) {
+      m.cdtTrfTxInf.forEach((t, i) => {
+        if (t.intrBkSttlmDt === undefined)
+          sink.fail(['cdtTrfTxInf', i, 'intrBkSttlmDt'], 'settlement date missing here and in GrpHdr');
+      });
+    }
+  },
+);
 
 export type Pacs009 = ValueOf<typeof FinancialInstitutionCreditTransferV09>;

@@ -35,7 +35,8 @@ const FIToFIPaymentStatusRequestV04 = seq('FIToFIPaymentStatusRequestV04', [
 ]);
 
 export const pacs028 = defineMessage('pacs.028.001.04', 'FIToFIPmtStsReq', FIToFIPaymentStatusRequestV04, (m, sink) => {
-  if (m.orgnlGrpInf === undefined && m.txInf === undefined) sink.fail([], 'a status request needs OrgnlGrpInf or TxInf');
+  if (m.orgnlGrpInf === undefined && m.txInf === undefined)
+    sink.fail([], 'a status request needs OrgnlGrpInf or TxInf');
 });
 
 export type Pacs028 = ValueOf<typeof FIToFIPaymentStatusRequestV04>;

@@ -28,7 +28,14 @@ const GroupHeader78 = seq('GroupHeader78', [
 ]);
 
 const CreditTransferTransaction42 = seq('CreditTransferTransaction42', [
-  one('PmtId', seq('PaymentIdentification6', [opt('InstrId', Max35Text), one('EndToEndId', Max35Text), opt('UETR', UUIDv4Identifier)])),
+  one(
+    'PmtId',
+    seq('PaymentIdentification6', [
+      opt('InstrId', Max35Text),
+      one('EndToEndId', Max35Text),
+      opt('UETR', UUIDv4Identifier),
+    ]),
+  ),
   opt('PmtTpInf', PaymentTypeInformation),
   // The scheme requests amounts in the instructed currency only (no equivalent amount).
   one('Amt', choice('AmountType4Choice', [one('InstdAmt', ActiveOrHistoricCurrencyAndAmount)])),
@@ -58,9 +65,14 @@ const CreditorPaymentActivationRequestV08 = seq('CreditorPaymentActivationReques
   some('PmtInf', PaymentInstruction35),
 ]);
 
-export const pain013 = defineMessage('pain.013.001.08', 'CdtrPmtActvtnReq', CreditorPaymentActivationRequestV08, (m, sink) => {
-  const total = m.pmtInf.reduce((n, p) => n + p.cdtTrfTx.length, 0);
-  expectCount(sink, ['grpHdr', 'nbOfTxs'], m.grpHdr.nbOfTxs, total);
-});
+export const pain013 = defineMessage(
+  'pain.013.001.08',
+  'CdtrPmtActvtnReq',
+  CreditorPaymentActivationRequestV08,
+  (m, sink) => {
+    const total = m.pmtInf.reduce((n, p) => n + p.cdtTrfTx.length, 0);
+    expectCount(sink, ['grpHdr', 'nbOfTxs'], m.grpHdr.nbOfTxs, total);
+  },
+);
 
 export type Pain013 = ValueOf<typeof CreditorPaymentActivationRequestV08>;

@@ -234,7 +234,11 @@ export const CaseAssignment5 = seq('CaseAssignment5', [
   one('Assgne', Party40Choice),
   one('CreDtTm', ISODateTime),
 ]);
-export const Case5 = seq('Case5', [one('Id', Max35Text), one('Cretr', Party40Choice), opt('ReopCaseIndctn', YesNoIndicator)]);
+export const Case5 = seq('Case5', [
+  one('Id', Max35Text),
+  one('Cretr', Party40Choice),
+  opt('ReopCaseIndctn', YesNoIndicator),
+]);
 
 // ---- acmt (2015 component versions: older BIC pattern, no LEI) ----
 

@@ -60,7 +60,12 @@ export interface ChoiceNode<F extends readonly AnyField[] = readonly AnyField[]>
 // biome-ignore lint/suspicious/noExplicitAny: the value type is erased where nodes are mixed
 export type Node = TextNode<any> | AmountNode | SeqNode | ChoiceNode;
 
-export interface Field<K extends string = string, N extends Node = Node, R extends boolean = boolean, L extends boolean = boolean> {
+export interface Field<
+  K extends string = string,
+  N extends Node = Node,
+  R extends boolean = boolean,
+  L extends boolean = boolean,
+> {
   readonly tag: string;
   readonly key: K;
   readonly node: N;
@@ -95,7 +100,8 @@ export type ValueOf<N> =
           ? ChoiceValue<F>
           : never;
 
-type FieldValue<F> = F extends Field<string, infer N, boolean, infer L> ? (L extends true ? ValueOf<N>[] : ValueOf<N>) : never;
+type FieldValue<F> =
+  F extends Field<string, infer N, boolean, infer L> ? (L extends true ? ValueOf<N>[] : ValueOf<N>) : never;
 
 type SeqValue<F extends readonly AnyField[]> = Simplify<
   { [P in F[number] as P extends Field<infer K, Node, true> ? K : never]: FieldValue<P> } & {
@@ -182,7 +188,10 @@ export function one<const T extends string, X extends NodeLike>(tag: T, x: X): F
 }
 
 /** Zero or one occurrence. */
-export function opt<const T extends string, X extends NodeLike>(tag: T, x: X): Field<Camel<T>, AsNode<X>, false, false> {
+export function opt<const T extends string, X extends NodeLike>(
+  tag: T,
+  x: X,
+): Field<Camel<T>, AsNode<X>, false, false> {
   return field(tag, x, 0, 1, false) as Field<Camel<T>, AsNode<X>, false, false>;
 }
 

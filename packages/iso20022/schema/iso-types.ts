@@ -22,7 +22,10 @@ export const TrueFalseIndicator = bool('TrueFalseIndicator');
 export const YesNoIndicator = bool('YesNoIndicator');
 
 /** BIC as in the 2019+ schemas (`BICFIDec2014Identifier`, `AnyBICDec2014Identifier`). */
-export const BICFIDec2014Identifier = pattern('BICFIDec2014Identifier', /^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/);
+export const BICFIDec2014Identifier = pattern(
+  'BICFIDec2014Identifier',
+  /^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/,
+);
 export const AnyBICDec2014Identifier = pattern(
   'AnyBICDec2014Identifier',
   /^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/,

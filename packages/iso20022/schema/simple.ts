@@ -79,7 +79,11 @@ export function pattern(name: string, re: RegExp, extra?: (s: string) => void): 
 }
 
 /** XSD enumeration; `allowed` narrows it to what the scheme accepts. */
-export function code<const A extends readonly string[]>(name: string, xsd: readonly string[], allowed: A): Simple<A[number]> {
+export function code<const A extends readonly string[]>(
+  name: string,
+  xsd: readonly string[],
+  allowed: A,
+): Simple<A[number]> {
   const inXsd = new Set(xsd);
   const ok = new Set<string>(allowed);
   const decode = (s: string): A[number] => {
@@ -103,7 +107,8 @@ export function external<const A extends readonly string[]>(name: string, max: n
 export function external(name: string, max: number, allowed?: readonly string[]): Simple<string> {
   const ok = allowed === undefined ? undefined : new Set(allowed);
   const decode = (s: string): string => {
-    if (s.length === 0 || codePoints(s) > max) throw new Fault(`'${clip(s)}' is not a ${name} (1 to ${max} characters)`);
+    if (s.length === 0 || codePoints(s) > max)
+      throw new Fault(`'${clip(s)}' is not a ${name} (1 to ${max} characters)`);
     if (ok !== undefined && !ok.has(s)) throw new Fault(`${s} is not a ${name} the scheme accepts`, 'field');
     return s;
   };
@@ -186,7 +191,14 @@ export function isoDate(name: string): Simple<string> {
     }
     return s;
   };
-  return { name, collapse: true, facet: { kind: 'date' }, decode, check: (v) => decode(stringValue(v)), encode: identity };
+  return {
+    name,
+    collapse: true,
+    facet: { kind: 'date' },
+    decode,
+    check: (v) => decode(stringValue(v)),
+    encode: identity,
+  };
 }
 
 /** xs:dateTime kept as text (`2024-05-31T10:15:00+05:00`); 24:00:00 and leap seconds refused. */

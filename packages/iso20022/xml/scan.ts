@@ -96,16 +96,17 @@ class Reader {
     return this.root;
   }
 
-  /** The XML declaration, if any, must come first and declare version 1.0 and UTF-8. */
+  /** The XML declaration, if any, must come first and declare version 1.0 and UTF-8 (XML spaces only). */
   declaration(): void {
     const s = this.s;
     if (!s.startsWith('<?xml', this.i) || !isSpace(s.charCodeAt(this.i + 5))) return;
     const close = s.indexOf('?>', this.i);
     if (close === -1) this.fail('xml-malformed', 'XML declaration is not closed');
     const decl = s.slice(this.i, close + 2);
-    const m = /^<\?xml\s+version\s*=\s*(["'])1\.0\1(?:\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\4)?\s*\?>$/.exec(
-      decl,
-    );
+    const m =
+      /^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.0\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\4)?[ \t\r\n]*\?>$/.exec(
+        decl,
+      );
     if (m === null) this.fail('xml-malformed', 'XML declaration is not well-formed');
     if (m[3] !== undefined && m[3].toLowerCase() !== 'utf-8') {
       this.fail('xml-malformed', `encoding ${m[3]} is not accepted; ISO 20022 messages are UTF-8`);
@@ -216,7 +217,8 @@ class Reader {
       const value = s.slice(k + 1, close);
       if (value.includes('<')) this.fail('xml-malformed', "'<' is not allowed in attribute values", k);
       const normalized = normalizeNewlines(value).replace(/[\t\n]/g, ' ');
-      (raw ??= []).push([attrName, this.decode(normalized, k), k]);
+      raw ??= [];
+      raw.push([attrName, this.decode(normalized, k), k]);
       k = close + 1;
     }
     const el: XElement = { ns: '', name: '', attrs: null, children: [], text: '' };
@@ -241,7 +243,8 @@ class Reader {
   attributes(raw: [string, string, number][], depth: number): XAttr[] | null {
     for (const [name, value, at] of raw) {
       if (name === 'xmlns') {
-        if (value === XML_NS || value === XMLNS_NS) this.fail('xml-malformed', `namespace ${value} cannot be default`, at);
+        if (value === XML_NS || value === XMLNS_NS)
+          this.fail('xml-malformed', `namespace ${value} cannot be default`, at);
         this.bindings.push({ prefix: '', uri: value, depth });
       } else if (name.startsWith('xmlns:')) {
         const prefix = name.slice(6);
@@ -263,7 +266,8 @@ class Reader {
       const local = colon === -1 ? name : name.slice(colon + 1);
       if (colon !== -1 && seen.has(`{${ns}}${local}`)) this.fail('xml-malformed', `attribute ${name} is repeated`, at);
       if (colon !== -1) seen.add(`{${ns}}${local}`);
-      (attrs ??= []).push({ ns, name: local, value });
+      attrs ??= [];
+      attrs.push({ ns, name: local, value });
     }
     return attrs;
   }

@@ -1,14 +1,17 @@
 /**
  * XSD validation with libxml2 compiled to WebAssembly. Each schema is compiled once, on first
- * use, and kept until `close()`; documents are freed right after validation. libxml2 gets no
- * network, no external entities and no input providers, so it can read nothing but the
- * document and the XSD files handed to it here.
+ * use, and kept until `close()`; documents are freed right after validation. libxml2 parses
+ * with no network, no DTD loading and no external entities (and never sees a DOCTYPE: the
+ * guards refuse it first), so it reads nothing but the document and the XSD files handed to it
+ * here — even if some other module registered an input provider (see validator.test.ts).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ParseOption, XmlDocument, XmlElement, XmlError, XmlLibError, XsdValidator } from 'libxml2-wasm';
+import { ParseOption, XmlDocument, XmlElement, XmlLibError, XsdValidator } from 'libxml2-wasm';
 import { Iso20022Error, type IssueDetail } from '../errors.ts';
 import { type MessageType, namespaceOf } from '../message-types.ts';
+import { definitionOf } from '../messages/registry.ts';
+import type { AnyField, Node } from '../schema/dsl.ts';
 import { limitsFrom, sizedText, type XmlLimits } from '../xml/limits.ts';
 import { scanXml } from '../xml/scan.ts';
 
@@ -84,7 +87,10 @@ class LibxmlValidator implements Validator {
     const schema = this.#schema(type);
     let doc: XmlDocument;
     try {
-      doc = typeof xml === 'string' ? XmlDocument.fromString(xml, { option: SAFE }) : XmlDocument.fromBuffer(xml, { option: SAFE });
+      doc =
+        typeof xml === 'string'
+          ? XmlDocument.fromString(xml, { option: SAFE })
+          : XmlDocument.fromBuffer(xml, { option: SAFE });
     } catch (e) {
       throw new Iso20022Error('xml-malformed', `not well-formed: ${libxmlMessage(e)}`, { details: libxmlDetails(e) });
     }
@@ -95,7 +101,7 @@ class LibxmlValidator implements Validator {
       if (!(e instanceof XmlLibError) || e.details.length === 0) {
         throw new Iso20022Error('schema-invalid', `validation failed: ${libxmlMessage(e)}`);
       }
-      return e.details.map((d) => ({ ...namedPath(doc, d.xpath), line: d.line, message: tidy(d.message) }));
+      return e.details.map((d) => ({ ...namedPath(doc, d.xpath, type), line: d.line, message: tidy(d.message) }));
     } finally {
       doc.dispose();
     }
@@ -115,27 +121,37 @@ class LibxmlValidator implements Validator {
   }
 }
 
-/** libxml2 reports `/*\/*[2]/*[5]`; callers want `/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]/Dbtr`. */
-function namedPath(doc: XmlDocument, xpath: string | undefined): { path?: string } {
+/**
+ * libxml2 reports `/*\/*[2]/*[5]`; callers want `/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/Dbtr`,
+ * indexed like the structural validator does: repeatable elements always carry a position.
+ */
+function namedPath(doc: XmlDocument, xpath: string | undefined, type: MessageType): { path?: string } {
   if (xpath === undefined) return {};
   try {
     const node = doc.get(xpath);
     if (!(node instanceof XmlElement)) return { path: xpath };
-    const parts: string[] = [];
-    for (let n: XmlElement | null = node; n !== null; n = n.parent) parts.unshift(step(n));
+    const chain: XmlElement[] = [];
+    for (let n: XmlElement | null = node; n !== null; n = n.parent) chain.unshift(n);
+    let schemaNode: Node | undefined = definitionOf(type).body;
+    const parts = chain.map((el, depth) => {
+      if (depth < 2) return el.name;
+      const field: AnyField | undefined =
+        schemaNode?.kind === 'seq' || schemaNode?.kind === 'choice'
+          ? schemaNode.fields[schemaNode.byTag.get(el.name) ?? -1]
+          : undefined;
+      schemaNode = field?.node;
+      return field?.list ? `${el.name}[${position(el)}]` : el.name;
+    });
     return { path: `/${parts.join('/')}` };
   } catch {
     return { path: xpath };
   }
 }
 
-/** `Name`, or `Name[i]` when the element has same-named siblings. */
-function step(el: XmlElement): string {
-  let before = 0;
-  for (let s = el.prev; s !== null; s = s.prev) if (s instanceof XmlElement && s.name === el.name) before++;
-  let after = 0;
-  for (let s = el.next; s !== null && after === 0; s = s.next) if (s instanceof XmlElement && s.name === el.name) after++;
-  return before + after === 0 ? el.name : `${el.name}[${before + 1}]`;
+function position(el: XmlElement): number {
+  let i = 1;
+  for (let s = el.prev; s !== null; s = s.prev) if (s instanceof XmlElement && s.name === el.name) i++;
+  return i;
 }
 
 /** Drops the `{urn:iso:std:iso:20022:tech:xsd:…}` noise libxml2 puts before every name. */
@@ -145,7 +161,7 @@ function tidy(message: string): string {
 
 function libxmlMessage(e: unknown): string {
   if (e instanceof XmlLibError && e.details.length > 0) return tidy(e.details[0]!.message);
-  return e instanceof XmlError || e instanceof Error ? e.message : String(e);
+  return e instanceof Error ? e.message : String(e);
 }
 
 function libxmlDetails(e: unknown): IssueDetail[] | undefined {

@@ -7,8 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { createValidator } from '../packages/iso20022/index.ts';
 import { seedDemoWorld } from './demo/index.ts';
-import { imtsMigrations } from './imts/index.ts';
+import { ImtsService, imtsMigrations, imtsRoutes } from './imts/index.ts';
 import { createLedger, type Ledger, ledgerMigrations, ledgerRoutes } from './ledger/index.ts';
 import {
   ParticipantsService,
@@ -24,6 +25,7 @@ import {
   createLogger,
   cryptoMigrations,
   type Db,
+  DomainError,
   type EventBus,
   eventsMigrations,
   InProcessBus,
@@ -64,6 +66,7 @@ export interface Platform {
   logger: Logger;
   participants: ParticipantsService;
   ledger: Ledger;
+  imts: ImtsService;
   bus: EventBus;
   dispatcher: OutboxDispatcher;
   http: FastifyInstance;
@@ -100,6 +103,27 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   const signingKey = await loadOrCreateSigningKey({ db, use: 'access-token' });
   const participants = new ParticipantsService({ db, clock, ids, ca });
   const ledger = await createLedger({ db, clock, logger });
+  const centralBank = async () => {
+    const [cb] = await participants.list({ type: 'central_bank' });
+    if (!cb) throw new DomainError('unavailable', 'no central bank is registered');
+    const issuanceAccountId = `cb:${cb.id}:issuance:KZT`;
+    await ledger.createAccounts([
+      { id: issuanceAccountId, owner: cb.id, currency: 'KZT', code: 'issuance', flags: { history: true } },
+    ]);
+    return { id: cb.id, issuanceAccountId };
+  };
+  const imts = new ImtsService({
+    db,
+    ledger,
+    clock,
+    logger,
+    centralBank,
+    lookup: async (bic) => {
+      const p = await participants.byBic(bic);
+      return p?.bic ? { id: p.id, bic: p.bic, status: p.status, roles: p.roles } : undefined;
+    },
+  });
+  await imts.start();
 
   const auth = await createAuthorizationServer({
     issuer: `${publicUrl}/oauth`,
@@ -161,6 +185,13 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   });
   const startedAt = clock.nowMs();
   ledgerRoutes(http, ledger);
+  imtsRoutes(http, imts, {
+    bicOf: async (id) => (await participants.cached(id))?.bic ?? null,
+    ids,
+    clock,
+    bodyLimitBytes: config.bodyLimitBytes,
+    ...(config.iso20022XsdDir ? { validator: createValidator(config.iso20022XsdDir) } : {}),
+  });
   auditRoutes(http, db);
   dashboardRoutes(http, {
     version: VERSION,
@@ -192,6 +223,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     logger,
     participants,
     ledger,
+    imts,
     bus,
     dispatcher,
     http,

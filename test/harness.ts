@@ -8,7 +8,7 @@ import { connect } from 'nats';
 import pg from 'pg';
 import { type StartedApp, startApp } from '../src/app.ts';
 import type { DemoLogin } from '../src/demo/index.ts';
-import { type Engine, fetchAccessToken, totpCode } from '../src/platform/index.ts';
+import { type Config, type Engine, fetchAccessToken, totpCode } from '../src/platform/index.ts';
 import { tempDir } from '../src/platform/testing.ts';
 
 export interface TestPlatform {
@@ -35,7 +35,7 @@ export interface TestPlatform {
 
 let n = 0;
 
-export async function startTestPlatform(engine: Engine): Promise<TestPlatform> {
+export async function startTestPlatform(engine: Engine, overrides: Partial<Config> = {}): Promise<TestPlatform> {
   const tmp = tempDir();
   n++;
   let databaseUrl: string | undefined;
@@ -67,6 +67,7 @@ export async function startTestPlatform(engine: Engine): Promise<TestPlatform> {
     databaseUrl,
     // each test platform has its own JetStream stream, so runs never see each other's events
     natsStream,
+    ...overrides,
   });
   const logins: DemoLogin[] = JSON.parse(readFileSync(app.demoLoginsPath, 'utf8')).users;
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Ledger } from '../ledger/index.ts';
+import type { ImtsService } from '../imts/index.ts';
 import { iinBinCheckDigit, type ParticipantsService } from '../participants/index.ts';
 import { DEMO_OPENING_LIQUIDITY, DEMO_PARTICIPANTS } from './world.ts';
 
@@ -31,13 +31,12 @@ const SEED_ACTOR = { id: 'system:demo-seed' };
  * owner can read; nothing is printed but its path.
  */
 export async function seedDemoWorld(
-  deps: { participants: ParticipantsService; ledger: Ledger },
+  deps: { participants: ParticipantsService; imts: ImtsService },
   opts: { portalUrl: string; loginsPath: string; onProgress?: (done: number, total: number) => void },
 ): Promise<{ seeded: boolean; users: DemoLogin[] }> {
   if ((await deps.participants.counts()).participants > 0) return { seeded: false, users: [] };
   const users: DemoLogin[] = [];
   const total = DEMO_PARTICIPANTS.length;
-  let centralBankId = '';
   const banks: { id: string; bic: string }[] = [];
   for (const [i, d] of DEMO_PARTICIPANTS.entries()) {
     const p = await deps.participants.register(SEED_ACTOR, {
@@ -47,7 +46,6 @@ export async function seedDemoWorld(
       taxId: demoBin(d.binPrefix),
       binRanges: d.binRanges,
     });
-    if (d.type === 'central_bank') centralBankId = p.id;
     if (d.type === 'bank') banks.push({ id: p.id, bic: p.bic! });
     const password = randomBytes(12).toString('base64url');
     const { totpSecret } = await deps.participants.addUser(SEED_ACTOR, {
@@ -60,32 +58,15 @@ export async function seedDemoWorld(
     users.push({ username: `${d.slug}.admin`, password, totpSecret, participantName: d.name, participantType: d.type });
     opts.onProgress?.(i + 1, total);
   }
-  await deps.ledger.createAccounts([
-    {
-      id: `cb:${centralBankId}:issuance:KZT`,
-      owner: centralBankId,
-      currency: 'KZT',
-      code: 'issuance',
-      flags: { history: true },
-    },
-    ...banks.map((b) => ({
-      id: `imts:${b.bic}:settlement:KZT`,
-      owner: b.id,
-      currency: 'KZT' as const,
-      code: 'settlement',
-      flags: { debitsMustNotExceedCredits: true, history: true },
-    })),
-  ]);
-  await deps.ledger.submit(
-    banks.map((b) => ({
+  // every bank opens the day with central bank liquidity on its IMTS settlement account
+  for (const b of banks) {
+    await deps.imts.liquidity({
       id: `demo-opening-${b.bic}`,
-      debitAccountId: `cb:${centralBankId}:issuance:KZT`,
-      creditAccountId: `imts:${b.bic}:settlement:KZT`,
+      bic: b.bic,
+      direction: 'inject',
       amount: DEMO_OPENING_LIQUIDITY,
-      currency: 'KZT' as const,
-      code: 'demo.opening_liquidity',
-    })),
-  );
+    });
+  }
   mkdirSync(dirname(opts.loginsPath), { recursive: true });
   writeFileSync(opts.loginsPath, `${JSON.stringify({ portalUrl: opts.portalUrl, users }, null, 2)}\n`, { mode: 0o600 });
   chmodSync(opts.loginsPath, 0o600);

@@ -8,6 +8,7 @@ export { DEFAULT_OPERATING_DAY, dayState, type OperatingDayConfig } from './doma
 export type { Payment, PaymentStatus } from './domain/payment.ts';
 export { type Priority, settleFifo } from './domain/queue.ts';
 export { imtsMigrations } from './migrations.ts';
+export { imtsRoutes } from './routes.ts';
 export {
   ImtsService,
   type PaymentInstruction,

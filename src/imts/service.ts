@@ -142,7 +142,7 @@ export class ImtsService {
 
   private async settlementParticipant(bic: string): Promise<SettlementParticipant | undefined> {
     const p = await this.lookup(bic);
-    if (!p || p.status !== 'active' || !p.roles.includes('settlement')) return undefined;
+    if (p?.status !== 'active' || !p.roles.includes('settlement')) return undefined;
     await this.ensureAccount(p);
     return p;
   }

@@ -288,7 +288,7 @@ export class ParticipantsService {
     const s = await store.session(this.db, hashToken(token));
     if (!s || Date.parse(s.expires_at) <= this.clock.nowMs()) return undefined;
     const row = await store.userById(this.db, s.user_id);
-    if (!row || row.status !== 'active') return undefined;
+    if (row?.status !== 'active') return undefined;
     const p = await this.cached(row.participant_id);
     if (!p || p.status === 'blocked') return undefined;
     const user = toUser(row);
@@ -354,7 +354,7 @@ export class ParticipantsService {
   /** For the authorization server: a client exists only while its certificate is valid. */
   async findClient(clientId: string) {
     const c = await store.client(this.db, clientId);
-    if (!c || c.status !== 'active' || Date.parse(c.not_after) <= this.clock.nowMs()) return undefined;
+    if (c?.status !== 'active' || Date.parse(c.not_after) <= this.clock.nowMs()) return undefined;
     const p = await this.cached(c.participant_id);
     if (!p) return undefined;
     const jwk = JSON.parse(c.public_jwk);

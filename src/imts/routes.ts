@@ -1,0 +1,312 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Validator } from '../../packages/iso20022/index.ts';
+import { type Clock, DomainError, type IdGenerator, notFound, type Principal, parseAmount } from '../platform/index.ts';
+import type { Payment } from './domain/payment.ts';
+import { buildIso, instructionsOf, type PaymentMessageType, readPaymentMessage, statusReport } from './iso.ts';
+import type { ImtsService } from './service.ts';
+
+const OVERSIGHT = ['operator', 'central_bank', 'regulator'];
+const oversees = (p: Principal) => p.roles.some((r) => OVERSIGHT.includes(r));
+
+const IsoMessage = Type.Object(
+  {
+    grpHdr: Type.Object({}, { additionalProperties: true }),
+    cdtTrfTxInf: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 10_000 }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'The ISO 20022 message content with the element names in camelCase (GrpHdr → grpHdr); amounts as decimal strings: {"amount":"1500.00","ccy":"KZT"}. The same endpoint takes the XML document with content-type application/xml.',
+  },
+);
+const PaymentView = Type.Object({
+  id: Type.String(),
+  msgType: Type.String(),
+  msgId: Type.String(),
+  txId: Type.String(),
+  endToEndId: Type.String(),
+  senderBic: Type.String(),
+  receiverBic: Type.String(),
+  amount: Type.String({ description: 'minor units (tiyn)' }),
+  currency: Type.String(),
+  priority: Type.String(),
+  status: Type.String(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  seq: Type.String(),
+  document: Type.Unknown(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
+const ListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union(['settled', 'queued', 'rejected', 'cancelled'].map((s) => Type.Literal(s)))),
+    after: Type.Optional(Type.String({ pattern: '^\\d{1,18}$' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+const Liquidity = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64, description: 'operation id: repeating it never moves money twice' }),
+    bic: Type.String({ pattern: '^[A-Z0-9]{8}([A-Z0-9]{3})?$' }),
+    direction: Type.Union([Type.Literal('inject'), Type.Literal('withdraw')]),
+    amount: Type.String({ description: 'decimal tenge, e.g. "1000000.00"' }),
+  },
+  { additionalProperties: false },
+);
+
+export function imtsRoutes(
+  app: FastifyInstance,
+  imts: ImtsService,
+  deps: {
+    bicOf: (participantId: string) => Promise<string | null>;
+    validator?: Validator;
+    ids: IdGenerator;
+    clock: Clock;
+    bodyLimitBytes: number;
+  },
+): void {
+  const base = '/api/imts/v1';
+  const tags = ['imts'];
+
+  // ISO 20022 XML arrives as text; the package parses it with its own hostile-input guards.
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  const senderBic = async (p: Principal): Promise<string> => {
+    const bic = await deps.bicOf(p.participantId);
+    if (!bic) throw new DomainError('forbidden', 'only participants with a BIC settle in IMTS');
+    return bic;
+  };
+
+  const visible = async (p: Principal, payment: Payment | undefined): Promise<Payment> => {
+    if (!payment) throw notFound('payment');
+    if (oversees(p)) return payment;
+    const bic = await deps.bicOf(p.participantId);
+    if (payment.senderBic !== bic && payment.receiverBic !== bic) throw notFound('payment');
+    return payment;
+  };
+
+  for (const [path, type] of [
+    ['pacs.008', 'pacs.008.001.09'],
+    ['pacs.009', 'pacs.009.001.09'],
+  ] as [string, PaymentMessageType][]) {
+    app.post(
+      `${base}/${path}`,
+      {
+        config: { auth: { roles: ['settlement'] } },
+        schema: {
+          tags,
+          summary: `Submit a ${path} (${type === 'pacs.008.001.09' ? 'customer' : 'interbank'} credit transfer): JSON or ISO 20022 XML; answers pacs.002`,
+          body: IsoMessage,
+        },
+        // the XML path is validated by the ISO 20022 parser, not by the JSON schema
+        preValidation: async (req) => {
+          if (typeof req.body === 'string') (req as FastifyRequest & { isoXml?: string }).isoXml = req.body;
+          if (typeof req.body === 'string') req.body = { grpHdr: {}, cdtTrfTxInf: [{}] };
+        },
+      },
+      async (req, reply) => {
+        const xmlBody = (req as FastifyRequest & { isoXml?: string }).isoXml;
+        const { message } = readPaymentMessage(type, xmlBody ?? req.body, {
+          xml: xmlBody !== undefined,
+          validator: deps.validator,
+          maxBytes: deps.bodyLimitBytes,
+        });
+        const bic = await senderBic(req.principal!);
+        const instructing = (message.grpHdr as { instgAgt?: { finInstnId: { bicfi: string } } }).instgAgt?.finInstnId
+          .bicfi;
+        if (instructing !== undefined && instructing !== bic) {
+          throw new DomainError('forbidden', `grpHdr.instgAgt ${instructing} is not your BIC ${bic}`, {
+            reason: 'RC01',
+          });
+        }
+        const msgId = (message.grpHdr as { msgId: string }).msgId;
+        const statuses = await imts.submit(bic, msgId, instructionsOf(type, message as { cdtTrfTxInf: unknown[] }));
+        const report = statusReport({
+          msgId: deps.ids.next('PACS002').slice(0, 35),
+          createdAt: deps.clock.now().toISOString(),
+          originalMsgId: msgId,
+          originalType: type,
+          statuses,
+        });
+        return answer(reply, xmlBody !== undefined, report);
+      },
+    );
+  }
+
+  app.get(
+    `${base}/payments`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: {
+        tags,
+        summary: 'Payments you sent or received (oversight: all), oldest first',
+        querystring: ListQuery,
+        response: {
+          200: Type.Object({ items: Type.Array(PaymentView), next: Type.Union([Type.String(), Type.Null()]) }),
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query as Static<typeof ListQuery>;
+      const p = req.principal!;
+      const limit = q.limit ?? 100;
+      const items = await imts.list({
+        ...(oversees(p) ? {} : { bic: (await deps.bicOf(p.participantId)) ?? '-' }),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.after ? { after: BigInt(q.after) } : {}),
+        limit,
+      });
+      return { items, next: items.length === limit ? items.at(-1)!.seq.toString() : null };
+    },
+  );
+
+  app.get(
+    `${base}/payments/:id`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: {
+        tags,
+        summary: 'One payment with its ISO 20022 content',
+        params: IdParam,
+        response: { 200: PaymentView },
+      },
+    },
+    async (req) => visible(req.principal!, await imts.get((req.params as Static<typeof IdParam>).id)),
+  );
+
+  app.post(
+    `${base}/payments/:id/cancel`,
+    {
+      config: { auth: { roles: ['settlement'] } },
+      schema: {
+        tags,
+        summary: 'Cancel a queued payment (sender only)',
+        params: IdParam,
+        body: Type.Object(
+          { reason: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{4}$' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: PaymentView },
+      },
+    },
+    async (req) =>
+      imts.cancel(
+        await senderBic(req.principal!),
+        (req.params as Static<typeof IdParam>).id,
+        (req.body as { reason?: string }).reason ?? 'CUST',
+      ),
+  );
+
+  app.post(
+    `${base}/payments/:id/priority`,
+    {
+      config: { auth: { roles: ['settlement'] } },
+      schema: {
+        tags,
+        summary: 'Re-prioritise a queued payment (sender only)',
+        params: IdParam,
+        body: Type.Object(
+          { priority: Type.Union([Type.Literal('urgent'), Type.Literal('normal')]) },
+          { additionalProperties: false },
+        ),
+        response: { 200: PaymentView },
+      },
+    },
+    async (req) =>
+      imts.reprioritise(
+        await senderBic(req.principal!),
+        (req.params as Static<typeof IdParam>).id,
+        (req.body as { priority: 'urgent' | 'normal' }).priority,
+      ),
+  );
+
+  app.get(
+    `${base}/queue`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: {
+        tags,
+        summary: 'Queued payments in settlement order (own, or all for oversight)',
+        response: { 200: Type.Object({ items: Type.Array(PaymentView) }) },
+      },
+    },
+    async (req) => {
+      const p = req.principal!;
+      return { items: oversees(p) ? imts.queue() : imts.queue((await deps.bicOf(p.participantId)) ?? '-') };
+    },
+  );
+
+  app.get(
+    `${base}/balance`,
+    {
+      config: { auth: { roles: ['settlement'] } },
+      schema: {
+        tags,
+        summary: 'Available balance of your settlement account and the operating day',
+        response: { 200: Type.Object({ bic: Type.String(), available: Type.String(), day: Type.Unknown() }) },
+      },
+    },
+    async (req) => {
+      const bic = await senderBic(req.principal!);
+      return {
+        bic,
+        available: imts.availableBalance(bic),
+        day: imts.day() ?? { phase: 'open', calendar: 'around the clock' },
+      };
+    },
+  );
+
+  app.post(
+    `${base}/gridlock/resolve`,
+    {
+      config: { auth: { roles: ['operator', 'central_bank'] } },
+      schema: {
+        tags,
+        summary: 'Run multilateral offsetting over the queue now',
+        response: { 200: Type.Object({ settled: Type.Integer(), amount: Type.String() }) },
+      },
+    },
+    async () => imts.resolveGridlock(),
+  );
+
+  app.post(
+    `${base}/liquidity`,
+    {
+      config: { auth: { roles: ['central_bank'] } },
+      schema: {
+        tags,
+        summary: 'Inject or withdraw liquidity on a settlement account (central bank)',
+        body: Liquidity,
+        response: { 200: Type.Object({ available: Type.String() }) },
+      },
+    },
+    async (req) => {
+      const b = req.body as Static<typeof Liquidity>;
+      return imts.liquidity({
+        id: b.id,
+        bic: b.bic,
+        direction: b.direction,
+        amount: parseAmount(b.amount, { field: '/amount', allowZero: false }),
+      });
+    },
+  );
+
+  app.post(
+    `${base}/end-of-day`,
+    {
+      config: { auth: { roles: ['operator'] } },
+      schema: { tags, summary: 'Close the operating day: reject every queued payment (AM04)' },
+    },
+    async () => imts.endOfDay(),
+  );
+}
+
+function answer(reply: FastifyReply, xml: boolean, report: Parameters<typeof buildIso>[0]) {
+  if (xml) return reply.type('application/xml').send(buildIso(report));
+  return report.message;
+}

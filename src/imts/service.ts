@@ -54,6 +54,8 @@ export class ImtsService {
   private readonly available = new Map<string, bigint>();
   private readonly queues = new Map<string, QueuedPayment[]>();
   private readonly queuedPayments = new Map<string, Payment>();
+  /** Messages received by this process (sender + MsgId); older ones are found in the database. */
+  private readonly messages = new Set<string>();
   private seq = 0n;
   private readonly operatingDay: OperatingDayConfig | undefined;
 
@@ -156,8 +158,13 @@ export class ImtsService {
     if (!sender)
       throw new DomainError('forbidden', 'the sender is not an active settlement participant', { reason: 'RC01' });
     const at = this.now();
-    const fresh = await this.db.transaction((tx) => store.insertMessage(tx, senderBic, msgId, at));
-    if (!fresh) throw new DomainError('conflict', `message ${msgId} was already received`, { reason: 'DUPL' });
+    // Claimed synchronously, so two concurrent copies of one message cannot both pass; the row itself is
+    // group-committed with the payments.
+    const key = `${senderBic}\u0000${msgId}`;
+    if (this.messages.has(key) || (await store.messageExists(this.db, senderBic, msgId)) || this.messages.has(key)) {
+      throw new DomainError('conflict', `message ${msgId} was already received`, { reason: 'DUPL' });
+    }
+    this.messages.add(key);
 
     const ids = txs.map((t) => paymentId(senderBic, t.txId));
     if (new Set(ids).size !== ids.length)
@@ -217,7 +224,10 @@ export class ImtsService {
       statuses.push({ ...base, status: ISO_STATUS[p.status], ...(p.reason ? { reason: p.reason } : {}) });
     }
     await this.commitSettlements(transfers);
-    await this.writes.addAll(inserts.map((payment) => ({ kind: 'insert' as const, payment })));
+    await this.writes.addAll([
+      { kind: 'message' as const, senderBic, msgId, at },
+      ...inserts.map((payment) => ({ kind: 'insert' as const, payment })),
+    ]);
     await this.retryQueues(new Set(inserts.filter((p) => p.status === 'settled').map((p) => p.receiverBic)));
     return statuses;
   }

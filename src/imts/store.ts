@@ -42,13 +42,20 @@ const toPayment = (r: Row): Payment => ({
 
 /** A status change to persist: the row is written in full the first time, updated after. */
 export type PaymentWrite =
+  | { kind: 'message'; senderBic: string; msgId: string; at: string }
   | { kind: 'insert'; payment: Payment }
   | { kind: 'status'; id: string; status: PaymentStatus; reason: string | null; priority: Priority; at: string };
 
 export const imtsStore = {
   async write(tx: Queryable, items: PaymentWrite[]): Promise<void> {
     for (const w of items) {
-      if (w.kind === 'insert') {
+      if (w.kind === 'message') {
+        await tx.exec('INSERT INTO imts_messages (sender_bic, msg_id, created_at) VALUES ($1, $2, $3)', [
+          w.senderBic,
+          w.msgId,
+          w.at,
+        ]);
+      } else if (w.kind === 'insert') {
         const p = w.payment;
         await tx.exec(
           `INSERT INTO imts_payments (id, msg_type, msg_id, tx_id, end_to_end_id, sender_bic, receiver_bic, amount, currency,
@@ -80,18 +87,11 @@ export const imtsStore = {
       }
     }
   },
-  async insertMessage(tx: Queryable, senderBic: string, msgId: string, at: string): Promise<boolean> {
-    const existing = await tx.query('SELECT 1 AS x FROM imts_messages WHERE sender_bic = $1 AND msg_id = $2', [
-      senderBic,
-      msgId,
-    ]);
-    if (existing.length > 0) return false;
-    await tx.exec('INSERT INTO imts_messages (sender_bic, msg_id, created_at) VALUES ($1, $2, $3)', [
-      senderBic,
-      msgId,
-      at,
-    ]);
-    return true;
+  async messageExists(q: Queryable, senderBic: string, msgId: string): Promise<boolean> {
+    return (
+      (await q.query('SELECT 1 AS x FROM imts_messages WHERE sender_bic = $1 AND msg_id = $2', [senderBic, msgId]))
+        .length > 0
+    );
   },
   async get(q: Queryable, id: string): Promise<Payment | undefined> {
     const [r] = await q.query<Row>('SELECT * FROM imts_payments WHERE id = $1', [id]);

@@ -11,6 +11,7 @@ import { imtsMigrations } from '../src/imts/migrations.ts';
 import { ImtsService } from '../src/imts/service.ts';
 import { createLedger, type Ledger, ledgerMigrations } from '../src/ledger/index.ts';
 import { ManualClock, migrate, silentLogger } from '../src/platform/index.ts';
+import { run as runHttp } from './imts-http.ts';
 import { benchDb, benchEngines, cores, emit, isDurable, Latencies, now, pool, round } from './lib.ts';
 
 const BANKS = Array.from({ length: 20 }, (_, i) => `BANK${String(i + 1).padStart(2, '0')}KZ`);
@@ -123,6 +124,7 @@ async function benchSettle(engine: 'sqlite' | 'postgres', n: number): Promise<vo
 export async function run(): Promise<void> {
   benchGridlock();
   for (const engine of benchEngines()) await benchSettle(engine, 30_000);
+  await runHttp();
 }
 
 if (import.meta.main) await run();

@@ -272,10 +272,11 @@ export async function startApp(overrides: Partial<Config> = {}): Promise<Started
   // Port 0 asks the OS for a free port; the OAuth issuer must name the real one, so bind first.
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const platform = await buildPlatform({ ...config, port });
-  await platform.http.listen({ port, host: config.host });
   const url = config.publicUrl ?? `http://${config.host}:${port}`;
   const demoLoginsPath = join(config.dataDir, 'demo-logins.json');
+  // seeded before listening, so /readyz never answers before the demo world exists
   if (config.demo) await seedDemoWorld(platform, { portalUrl: url, loginsPath: demoLoginsPath });
+  await platform.http.listen({ port, host: config.host });
   return { url, platform, demoLoginsPath, close: () => platform.close() };
 }
 

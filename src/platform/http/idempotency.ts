@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Db, ModuleMigrations } from '../db/index.ts';
+import { type Db, GroupCommit, type ModuleMigrations } from '../db/index.ts';
 import { DomainError, invalid } from '../errors.ts';
 import { canonicalJson } from '../json.ts';
 
@@ -28,6 +28,8 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 interface Pending {
   scope: string;
   key: string;
+  hash: string;
+  slot: string;
 }
 
 declare module 'fastify' {
@@ -36,11 +38,33 @@ declare module 'fastify' {
   }
 }
 
+interface StoredAnswer {
+  scope: string;
+  key: string;
+  hash: string;
+  status: number;
+  body: string | null;
+  at: string;
+}
+
 /**
  * Idempotency-Key on every mutating route: the first response for (caller, key) is stored; the same key
  * with the same request replays it, with a different request answers 422, while still running 409.
+ * Keys in flight are tracked in memory; answers are group-committed before the response leaves, so a
+ * replay after a restart finds them without costing an fsync per request.
  */
 export function registerIdempotency(app: FastifyInstance, db: Db): void {
+  const inFlight = new Map<string, string>();
+  const answers = new GroupCommit<StoredAnswer>(db, async (tx, rows) => {
+    for (const r of rows) {
+      await tx.exec(
+        `INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (scope, idem_key) DO NOTHING`,
+        [r.scope, r.key, r.hash, BigInt(r.status), r.body, r.at],
+      );
+    }
+  });
+
   app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!MUTATING.has(req.method) || req.routeOptions.config?.idempotent === false) return;
     const key = req.headers['idempotency-key'];
@@ -54,47 +78,56 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     const hash = createHash('sha256')
       .update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`)
       .digest('hex');
-    const [found] = await db.query<{ request_hash: string; status: bigint | null; body: string | null }>(
+    const slot = `${scope}\u0000${key}`;
+    const running = inFlight.get(slot);
+    if (running !== undefined) {
+      if (running !== hash)
+        throw new DomainError('idempotency-mismatch', 'Idempotency-Key was already used with a different request');
+      throw new DomainError('conflict', 'a request with this Idempotency-Key is in progress');
+    }
+    inFlight.set(slot, hash);
+    req.idempotency = { scope, key, hash, slot };
+    const [found] = await db.query<{ request_hash: string; status: bigint; body: string | null }>(
       'SELECT request_hash, status, body FROM idempotency_keys WHERE scope = $1 AND idem_key = $2',
       [scope, key],
     );
     if (found) {
+      req.idempotency = undefined;
+      inFlight.delete(slot);
       if (found.request_hash !== hash) {
         throw new DomainError('idempotency-mismatch', 'Idempotency-Key was already used with a different request');
       }
-      if (found.status === null)
-        throw new DomainError('conflict', 'a request with this Idempotency-Key is in progress');
       reply.header('idempotent-replayed', 'true');
       reply.code(Number(found.status));
       reply.type(Number(found.status) >= 400 ? 'application/problem+json' : 'application/json');
       return reply.send(found.body === null ? undefined : found.body);
     }
-    try {
-      await db.exec(
-        'INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, body, created_at) VALUES ($1, $2, $3, NULL, NULL, $4)',
-        [scope, key, hash, new Date().toISOString()],
-      );
-    } catch {
-      throw new DomainError('conflict', 'a request with this Idempotency-Key is in progress');
-    }
-    req.idempotency = { scope, key };
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
     const p = req.idempotency;
     if (!p) return payload;
     req.idempotency = undefined;
-    if (reply.statusCode >= 500) {
-      // a failure of ours is not an answer: let the client retry with the same key
-      await db.exec('DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2', [p.scope, p.key]);
-    } else {
-      await db.exec('UPDATE idempotency_keys SET status = $1, body = $2 WHERE scope = $3 AND idem_key = $4', [
-        BigInt(reply.statusCode),
-        typeof payload === 'string' ? payload : payload == null ? null : String(payload),
-        p.scope,
-        p.key,
-      ]);
+    try {
+      // a failure of ours is not an answer: the client may retry with the same key
+      if (reply.statusCode < 500) {
+        await answers.add({
+          scope: p.scope,
+          key: p.key,
+          hash: p.hash,
+          status: reply.statusCode,
+          body: typeof payload === 'string' ? payload : payload == null ? null : String(payload),
+          at: new Date().toISOString(),
+        });
+      }
+    } finally {
+      inFlight.delete(p.slot);
     }
     return payload;
+  });
+
+  // a client that hung up before its answer must be able to retry with the same key
+  app.addHook('onRequestAbort', async (req) => {
+    if (req.idempotency) inFlight.delete(req.idempotency.slot);
   });
 }

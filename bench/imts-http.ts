@@ -1,0 +1,147 @@
+/**
+ * IMTS through its public JSON API: the platform runs as its own process (as deployed), autocannon
+ * drives pacs.008 messages from five banks with OAuth tokens, each a fresh message that settles at once.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { exportJWK, generateKeyPair } from 'jose';
+import { fetchAccessToken, totpCode } from '../src/platform/index.ts';
+import { tempDir } from '../src/platform/testing.ts';
+import { cores, emit, round } from './lib.ts';
+
+async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('platform did not become ready');
+}
+
+export async function run(
+  opts: { amount?: number; connections?: number; engine?: 'sqlite' | 'postgres' } = {},
+): Promise<void> {
+  const tmp = tempDir();
+  const port = 18000 + (process.pid % 1000);
+  const url = `http://127.0.0.1:${port}`;
+  const engine = opts.engine ?? 'sqlite';
+  const child = spawn(
+    process.execPath,
+    [
+      '--disable-warning=ExperimentalWarning',
+      '--single-threaded-gc',
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=.tmp/prof'] : []),
+      'src/cli.ts',
+      'start',
+    ],
+    {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        NDFI_DATA_DIR: tmp.dir,
+        LOG_LEVEL: 'warn',
+        NDFI_RATE_LIMIT_PER_MINUTE: '100000000',
+        DATABASE_URL: engine === 'postgres' ? (process.env.DATABASE_URL ?? '') : '',
+        NATS_URL: '',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  try {
+    await waitReady(url);
+    const logins = JSON.parse(readFileSync(join(tmp.dir, 'demo-logins.json'), 'utf8')).users;
+    const op = logins.find((u: { participantType: string }) => u.participantType === 'operator');
+    const login = await fetch(`${url}/api/auth/v1/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: op.username, password: op.password, totp: totpCode(op.totpSecret, new Date()) }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const banks = (
+      await (await fetch(`${url}/api/participants/v1/participants?type=bank`, { headers: { cookie } })).json()
+    ).items as { id: string; bic: string }[];
+    const senders: { bic: string; token: string }[] = [];
+    for (const b of banks) {
+      const { publicKey, privateKey } = await generateKeyPair('ES256');
+      const r = await fetch(`${url}/api/participants/v1/participants/${b.id}/api-clients`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify({ publicKeyJwk: await exportJWK(publicKey) }),
+      });
+      const c = await r.json();
+      senders.push({
+        bic: b.bic,
+        token: await fetchAccessToken({ tokenEndpoint: c.tokenEndpoint, clientId: c.clientId, privateKey }),
+      });
+    }
+    let n = 0;
+    const amount = opts.amount ?? 30_000;
+    const result = await autocannon({
+      url,
+      connections: opts.connections ?? 64,
+      amount,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/imts/v1/pacs.008',
+          setupRequest: (req) => {
+            const i = n++;
+            const from = senders[i % senders.length]!;
+            const to = senders[(i + 1 + (i % 3)) % senders.length]!;
+            return {
+              ...req,
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Bearer ${from.token}`,
+                'idempotency-key': `k${i}`,
+              },
+              body: JSON.stringify({
+                grpHdr: {
+                  msgId: `B${i}`,
+                  creDtTm: '2026-11-23T10:00:00+05:00',
+                  nbOfTxs: 1,
+                  sttlmInf: { sttlmMtd: 'CLRG' },
+                  instgAgt: { finInstnId: { bicfi: from.bic } },
+                },
+                cdtTrfTxInf: [
+                  {
+                    pmtId: { endToEndId: `E${i}`, txId: `T${i}` },
+                    intrBkSttlmAmt: { amount: '100.00', ccy: 'KZT' },
+                    intrBkSttlmDt: '2026-11-23',
+                    chrgBr: 'SLEV',
+                    dbtr: { nm: 'Payer' },
+                    dbtrAgt: { finInstnId: { bicfi: from.bic } },
+                    cdtrAgt: { finInstnId: { bicfi: to.bic } },
+                    cdtr: { nm: 'Payee' },
+                  },
+                ],
+              }),
+            };
+          },
+        },
+      ],
+    });
+    emit({
+      bench: 'imts.settle',
+      engine,
+      via: 'http-json',
+      payments: result.requests.sent,
+      errors: result.non2xx + result.errors,
+      connections: opts.connections ?? 64,
+      ops_per_s: round(result.requests.average, 0),
+      p50_ms: result.latency.p50,
+      p99_ms: result.latency.p99,
+      cores,
+      durable: true,
+    });
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    tmp.cleanup();
+  }
+}
+
+if (import.meta.main) await run();

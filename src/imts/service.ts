@@ -430,37 +430,63 @@ export class ImtsService {
     direction: 'inject' | 'withdraw';
     amount: bigint;
   }): Promise<{ available: bigint }> {
-    const bank = await this.settlementParticipant(input.bic);
-    if (!bank)
-      throw new DomainError('validation', `${input.bic} is not an active settlement participant`, {
+    const cb = await this.centralBank();
+    return this.moveAgainstCentralBank({
+      transferId: `imts:liquidity:${input.id}`,
+      bic: input.bic,
+      centralBankAccount: cb.issuanceAccountId,
+      outOfBank: input.direction === 'withdraw',
+      amount: input.amount,
+      code: `imts.liquidity.${input.direction}`,
+      what: 'withdrawal',
+    });
+  }
+
+  /**
+   * One transfer between a bank's settlement account and a central bank account. Money leaving the bank
+   * is taken from the mirror first (so nothing decided meanwhile can spend it) and given back if the
+   * ledger refuses; money arriving is credited after the commit and retries the bank's queue.
+   */
+  private async moveAgainstCentralBank(m: {
+    transferId: string;
+    bic: string;
+    centralBankAccount: string;
+    outOfBank: boolean;
+    amount: bigint;
+    code: string;
+    what: string;
+  }): Promise<{ available: bigint }> {
+    if (!(await this.settlementParticipant(m.bic))) {
+      throw new DomainError('validation', `${m.bic} is not an active settlement participant`, {
         reason: 'RC01',
         issues: [{ field: '/bic', message: 'unknown or inactive participant' }],
       });
-    const cb = await this.centralBank();
-    if (input.direction === 'withdraw') {
-      if ((this.available.get(input.bic) ?? 0n) < input.amount) {
-        throw new DomainError('insufficient-funds', 'withdrawal exceeds the available balance', { reason: 'AM04' });
-      }
-      this.available.set(input.bic, this.available.get(input.bic)! - input.amount);
     }
+    if (m.outOfBank) {
+      if ((this.available.get(m.bic) ?? 0n) < m.amount) {
+        throw new DomainError('insufficient-funds', `${m.what} exceeds the available balance`, { reason: 'AM04' });
+      }
+      this.available.set(m.bic, this.available.get(m.bic)! - m.amount);
+    }
+    const bankAccount = settlementAccountId(m.bic);
     try {
       await this.ledger.transfer({
-        id: `imts:liquidity:${input.id}`,
-        debitAccountId: input.direction === 'inject' ? cb.issuanceAccountId : settlementAccountId(input.bic),
-        creditAccountId: input.direction === 'inject' ? settlementAccountId(input.bic) : cb.issuanceAccountId,
-        amount: input.amount,
+        id: m.transferId,
+        debitAccountId: m.outOfBank ? bankAccount : m.centralBankAccount,
+        creditAccountId: m.outOfBank ? m.centralBankAccount : bankAccount,
+        amount: m.amount,
         currency: 'KZT',
-        code: `imts.liquidity.${input.direction}`,
+        code: m.code,
       });
     } catch (e) {
-      if (input.direction === 'withdraw') this.available.set(input.bic, this.available.get(input.bic)! + input.amount);
+      if (m.outOfBank) this.available.set(m.bic, this.available.get(m.bic)! + m.amount);
       throw e;
     }
-    if (input.direction === 'inject') {
-      this.available.set(input.bic, (this.available.get(input.bic) ?? 0n) + input.amount);
-      await this.retryQueues(new Set([input.bic]));
+    if (!m.outOfBank) {
+      this.available.set(m.bic, (this.available.get(m.bic) ?? 0n) + m.amount);
+      await this.retryQueues(new Set([m.bic]));
     }
-    return { available: this.available.get(input.bic) ?? 0n };
+    return { available: this.available.get(m.bic) ?? 0n };
   }
 
   /**
@@ -529,41 +555,20 @@ export class ImtsService {
     direction: 'to_dt' | 'from_dt';
     amount: bigint;
   }): Promise<{ available: bigint }> {
-    const bank = await this.settlementParticipant(input.bic);
-    if (!bank)
-      throw new DomainError('validation', `${input.bic} is not an active settlement participant`, {
-        reason: 'RC01',
-        issues: [{ field: '/bic', message: 'unknown or inactive participant' }],
-      });
     const cb = await this.centralBank();
     const dtAccount = `cb:${cb.id}:dt-issuance:KZT`;
     await this.ledger.createAccounts([
       { id: dtAccount, owner: cb.id, currency: 'KZT', code: 'dt_issuance', flags: { history: true } },
     ]);
-    const toDt = input.direction === 'to_dt';
-    if (toDt) {
-      if ((this.available.get(input.bic) ?? 0n) < input.amount)
-        throw new DomainError('insufficient-funds', 'conversion exceeds the available balance', { reason: 'AM04' });
-      this.available.set(input.bic, this.available.get(input.bic)! - input.amount);
-    }
-    try {
-      await this.ledger.transfer({
-        id: `imts:dt:${input.id}`,
-        debitAccountId: toDt ? settlementAccountId(input.bic) : dtAccount,
-        creditAccountId: toDt ? dtAccount : settlementAccountId(input.bic),
-        amount: input.amount,
-        currency: 'KZT',
-        code: `imts.dt.${input.direction}`,
-      });
-    } catch (e) {
-      if (toDt) this.available.set(input.bic, this.available.get(input.bic)! + input.amount);
-      throw e;
-    }
-    if (!toDt) {
-      this.available.set(input.bic, (this.available.get(input.bic) ?? 0n) + input.amount);
-      await this.retryQueues(new Set([input.bic]));
-    }
-    return { available: this.available.get(input.bic) ?? 0n };
+    return this.moveAgainstCentralBank({
+      transferId: `imts:dt:${input.id}`,
+      bic: input.bic,
+      centralBankAccount: dtAccount,
+      outOfBank: input.direction === 'to_dt',
+      amount: input.amount,
+      code: `imts.dt.${input.direction}`,
+      what: 'conversion',
+    });
   }
 
   get(id: string): Promise<Payment | undefined> {

@@ -10,7 +10,7 @@ import type { QueuedPayment } from '../src/imts/domain/queue.ts';
 import { imtsMigrations } from '../src/imts/migrations.ts';
 import { ImtsService } from '../src/imts/service.ts';
 import { createLedger, type Ledger, ledgerMigrations } from '../src/ledger/index.ts';
-import { ManualClock, migrate, silentLogger } from '../src/platform/index.ts';
+import { ManualClock, migrate, silentLogger, webhooksMigrations } from '../src/platform/index.ts';
 import { run as runHttp } from './imts-http.ts';
 import { benchDb, benchEngines, cores, emit, isDurable, Latencies, now, pool, round } from './lib.ts';
 
@@ -67,7 +67,7 @@ async function benchSettle(engine: 'sqlite' | 'postgres', n: number): Promise<vo
   const { db, cleanup } = await benchDb(engine);
   let ledger: Ledger | undefined;
   try {
-    await migrate(db, [ledgerMigrations, imtsMigrations]);
+    await migrate(db, [ledgerMigrations, imtsMigrations, webhooksMigrations]);
     const clock = new ManualClock();
     ledger = await createLedger({ db, clock });
     await ledger.createAccounts([{ id: 'cb:issuance', owner: 'cb', currency: 'KZT', code: 'issuance' }]);

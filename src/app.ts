@@ -116,6 +116,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     db,
     ledger,
     clock,
+    ids,
     logger,
     centralBank,
     lookup: async (bic) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createLedger, type Ledger, ledgerMigrations } from '../ledger/index.ts';
-import { type DomainError, ManualClock, migrate, silentLogger } from '../platform/index.ts';
+import { type DomainError, ManualClock, migrate, silentLogger, webhooksMigrations } from '../platform/index.ts';
 import { engines, freshDb, type TestDb } from '../platform/testing.ts';
 import { DEFAULT_OPERATING_DAY, type OperatingDayConfig } from './domain/operating-day.ts';
 import { imtsMigrations } from './migrations.ts';
@@ -25,7 +25,7 @@ async function world(
   clock = new ManualClock(),
 ): Promise<World> {
   const t = await freshDb(engine);
-  await migrate(t.db, [ledgerMigrations, imtsMigrations]);
+  await migrate(t.db, [ledgerMigrations, imtsMigrations, webhooksMigrations]);
   const make = async () => {
     const ledger = await createLedger({ db: t.db, clock });
     await ledger.createAccounts([{ id: 'cb:issuance', owner: 'cb', currency: 'KZT', code: 'issuance' }]);

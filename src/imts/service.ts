@@ -1,9 +1,27 @@
 import type { Ledger, TransferInput } from '../ledger/index.ts';
-import { type Clock, type Db, DomainError, GroupCommit, type Logger, notFound } from '../platform/index.ts';
+import {
+  type Clock,
+  type Db,
+  DomainError,
+  enqueueWebhook,
+  GroupCommit,
+  type IdGenerator,
+  type Logger,
+  notFound,
+  ulidGenerator,
+} from '../platform/index.ts';
 import { resolveGridlock } from './domain/gridlock.ts';
 import { cutoffRejection, type DayState, dayState, type OperatingDayConfig } from './domain/operating-day.ts';
-import { ISO_STATUS, type Payment, type PaymentStatus, paymentId, settlementTransferId } from './domain/payment.ts';
+import {
+  ISO_STATUS,
+  type Payment,
+  type PaymentStatus,
+  paymentId,
+  settlementAccountId,
+  settlementTransferId,
+} from './domain/payment.ts';
 import { compareQueueOrder, type Priority, type QueuedPayment } from './domain/queue.ts';
+import { camt054For } from './notifications.ts';
 import { type PaymentWrite, imtsStore as store } from './store.ts';
 
 /** What IMTS needs to know of a participant; the participants module answers. */
@@ -33,7 +51,8 @@ export interface TxStatus {
   reason?: string;
 }
 
-export const settlementAccountId = (bic: string, currency = 'KZT'): string => `imts:${bic}:settlement:${currency}`;
+export { settlementAccountId };
+
 const GRIDLOCK_ACCOUNT = 'imts:gridlock:KZT';
 
 /**
@@ -57,9 +76,12 @@ export class ImtsService {
   /** Messages received by this process (sender + MsgId); older ones are found in the database. */
   private readonly messages = new Set<string>();
   private seq = 0n;
+  private readonly ids: IdGenerator;
+  private readonly participantIds = new Map<string, string>();
   private readonly operatingDay: OperatingDayConfig | undefined;
 
   constructor(deps: {
+    ids?: IdGenerator;
     /** Calendar and cut-offs; without one IMTS is open around the clock (demo, tests). */
     operatingDay?: OperatingDayConfig;
     db: Db;
@@ -76,7 +98,29 @@ export class ImtsService {
     this.lookup = deps.lookup;
     this.centralBank = deps.centralBank;
     this.operatingDay = deps.operatingDay;
-    this.writes = new GroupCommit(this.db, (tx, items) => store.write(tx, items));
+    this.ids = deps.ids ?? ulidGenerator(deps.clock);
+    this.writes = new GroupCommit(this.db, async (tx, items) => {
+      await store.write(tx, items);
+      // camt.054 to both banks, in the same commit as the settlement record: pushed iff it is durable
+      for (const w of items) {
+        if (w.kind !== 'settled-notice') continue;
+        for (const side of ['DBIT', 'CRDT'] as const) {
+          const participantId = this.participantIds.get(side === 'DBIT' ? w.payment.senderBic : w.payment.receiverBic);
+          if (!participantId) continue;
+          await enqueueWebhook(
+            tx,
+            {
+              participantId,
+              eventType: 'imts.camt054',
+              payload: camt054For(w.payment, side, w.at),
+              idempotencyKey: `${w.payment.id}:${side}`,
+            },
+            this.ids,
+            this.clock,
+          );
+        }
+      }
+    });
   }
 
   /** Loads balances and the queue; settles queued payments whose settlement committed before a crash. */
@@ -145,6 +189,7 @@ export class ImtsService {
   private async settlementParticipant(bic: string): Promise<SettlementParticipant | undefined> {
     const p = await this.lookup(bic);
     if (p?.status !== 'active' || !p.roles.includes('settlement')) return undefined;
+    this.participantIds.set(p.bic, p.id);
     await this.ensureAccount(p);
     return p;
   }
@@ -227,6 +272,9 @@ export class ImtsService {
     await this.writes.addAll([
       { kind: 'message' as const, senderBic, msgId, at },
       ...inserts.map((payment) => ({ kind: 'insert' as const, payment })),
+      ...inserts
+        .filter((p) => p.status === 'settled' && !alreadySettled.has(p.id))
+        .map((payment) => ({ kind: 'settled-notice' as const, payment, at })),
     ]);
     await this.retryQueues(new Set(inserts.filter((p) => p.status === 'settled').map((p) => p.receiverBic)));
     return statuses;
@@ -591,6 +639,12 @@ export class ImtsService {
     return this.available.get(bic) ?? 0n;
   }
 }
+
+/** A queued payment that settled: its new status, and the camt.054 notices to both banks. */
+const settledWrites = (p: Payment, at: string): PaymentWrite[] => [
+  { kind: 'status', id: p.id, status: 'settled', reason: null, priority: p.priority, at },
+  { kind: 'settled-notice', payment: { ...p, status: 'settled' }, at },
+];
 
 const toQueued = (p: Payment): QueuedPayment => ({
   id: p.id,

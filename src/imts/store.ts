@@ -44,6 +44,8 @@ const toPayment = (r: Row): Payment => ({
 export type PaymentWrite =
   | { kind: 'message'; senderBic: string; msgId: string; at: string }
   | { kind: 'insert'; payment: Payment }
+  /** Written by the service next to the rows: camt.054 notices of a settlement. */
+  | { kind: 'settled-notice'; payment: Payment; at: string }
   | { kind: 'status'; id: string; status: PaymentStatus; reason: string | null; priority: Priority; at: string };
 
 export const imtsStore = {
@@ -79,7 +81,7 @@ export const imtsStore = {
             p.createdAt,
           ],
         );
-      } else {
+      } else if (w.kind === 'status') {
         await tx.exec(
           'UPDATE imts_payments SET status = $1, reason = $2, priority = $3, updated_at = $4 WHERE id = $5',
           [w.status, w.reason, w.priority, w.at, w.id],

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build, parse } from '../../packages/iso20022/index.ts';
 import { officialXsdDir } from '../../packages/iso20022/testing.ts';
+import { verifyWebhookSignature } from '../../src/platform/index.ts';
 import { engines } from '../../src/platform/testing.ts';
 import { startTestPlatform, type TestPlatform } from '../harness.ts';
 
@@ -93,6 +95,53 @@ for (const engine of engines()) {
           stdio: 'pipe',
         });
       }
+    });
+
+    it('pushes a signed camt.054 credit notification to the receiving bank’s webhook', async () => {
+      const [a, b] = banks;
+      let secret = '';
+      const received = new Promise<{ headers: Record<string, string>; body: string }>((resolve) => {
+        const server = createServer((req, res) => {
+          let body = '';
+          req.on('data', (c) => {
+            body += c;
+          });
+          req.on('end', () => {
+            res.writeHead(204).end();
+            const headers = req.headers as Record<string, string>;
+            if (body.includes('"CRDT"') && body.includes('E2E-WH')) {
+              server.close();
+              resolve({ headers, body });
+            }
+          });
+        });
+        server.listen(0, '127.0.0.1', async () => {
+          const port = (server.address() as { port: number }).port;
+          const r = await t.call('POST', '/api/participants/v1/webhooks', {
+            token: b!.token,
+            body: { url: `http://127.0.0.1:${port}/hooks`, events: ['imts.camt054'] },
+          });
+          secret = r.body.secret;
+          const msg = pacs008(a!.bic, b!.bic, '42.00');
+          msg.cdtTrfTxInf[0]!.pmtId.endToEndId = 'E2E-WH';
+          await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: msg });
+        });
+      });
+      const { headers, body } = await received;
+      assert.ok(
+        verifyWebhookSignature({
+          secret,
+          id: headers['webhook-id']!,
+          timestamp: headers['webhook-timestamp']!,
+          signature: headers['webhook-signature']!,
+          body,
+          now: new Date(),
+        }),
+      );
+      const event = JSON.parse(body);
+      assert.equal(event.type, 'imts.camt054');
+      assert.equal(event.data.type, 'camt.054.001.08');
+      assert.equal(event.data.message.ntfctn[0].ntry[0].amt.amount, '4200');
     });
 
     it('refuses bad input with problem+json naming the field and settles nothing', async () => {

@@ -37,3 +37,6 @@ export const paymentId = (senderBic: string, txId: string): string => `${senderB
 
 /** The ledger transfer settling a payment; a payment settles at most once, so one id per payment. */
 export const settlementTransferId = (paymentIdValue: string): string => `imts:${paymentIdValue}`;
+
+/** A bank's settlement account at the central bank, on the ledger. */
+export const settlementAccountId = (bic: string, currency = 'KZT'): string => `imts:${bic}:settlement:${currency}`;

@@ -11,6 +11,7 @@ import { DomainError } from '../platform/index.ts';
 import type { PaymentInstruction, TxStatus } from './service.ts';
 
 export type PaymentMessageType = 'pacs.008.001.09' | 'pacs.009.001.09';
+export type InboundMessageType = PaymentMessageType | 'pacs.028.001.04';
 
 /** "cdtTrfTxInf.0.intrBkSttlmAmt" or "cdtTrfTxInf[0].x" → "/cdtTrfTxInf/0/intrBkSttlmAmt". */
 const pointer = (path: string | undefined): string =>
@@ -63,7 +64,7 @@ function reviveAmounts(v: unknown, path: string): unknown {
 }
 
 /** The same message, from JSON (validated by building it) or from XML (parsed, XSD-validated if configured). */
-export function readPaymentMessage<T extends PaymentMessageType>(
+export function readPaymentMessage<T extends InboundMessageType>(
   type: T,
   body: unknown,
   opts: { xml: boolean; validator?: Validator | undefined; maxBytes: number },
@@ -111,13 +112,13 @@ export function instructionsOf(type: PaymentMessageType, message: { cdtTrfTxInf:
   }));
 }
 
-/** pacs.002 answering a payment message, transaction by transaction. */
+/** pacs.002 answering a payment message or a status request, transaction by transaction. */
 export function statusReport(opts: {
   msgId: string;
   createdAt: string;
   originalMsgId: string;
-  originalType: PaymentMessageType;
-  statuses: TxStatus[];
+  originalType: InboundMessageType;
+  statuses: (TxStatus & { narrative?: string })[];
 }): Message<'pacs.002.001.11'> {
   return {
     type: 'pacs.002.001.11',
@@ -128,7 +129,9 @@ export function statusReport(opts: {
         orgnlEndToEndId: s.endToEndId,
         orgnlTxId: s.txId,
         txSts: s.status,
-        ...(s.reason ? { stsRsnInf: [{ rsn: { cd: s.reason } }] } : {}),
+        ...(s.reason
+          ? { stsRsnInf: [{ rsn: { cd: s.reason }, ...(s.narrative ? { addtlInf: [s.narrative] } : {}) }] }
+          : {}),
       })),
     },
   } as Message<'pacs.002.001.11'>;

@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Validator } from '../../packages/iso20022/index.ts';
 import { type Clock, DomainError, type IdGenerator, notFound, type Principal, parseAmount } from '../platform/index.ts';
-import type { Payment } from './domain/payment.ts';
+import { ISO_STATUS, type Payment } from './domain/payment.ts';
 import { buildIso, instructionsOf, type PaymentMessageType, readPaymentMessage, statusReport } from './iso.ts';
 import type { ImtsService } from './service.ts';
 
@@ -137,6 +137,73 @@ export function imtsRoutes(
       },
     );
   }
+
+  app.post(
+    `${base}/pacs.028`,
+    {
+      config: { auth: { roles: ['settlement'] } },
+      schema: {
+        tags,
+        summary: 'Payment status request (pacs.028, JSON or XML) for your own payments; answers pacs.002',
+        body: Type.Object(
+          {
+            grpHdr: Type.Object({}, { additionalProperties: true }),
+            txInf: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 1000 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      preValidation: async (req) => {
+        if (typeof req.body === 'string') {
+          (req as FastifyRequest & { isoXml?: string }).isoXml = req.body;
+          req.body = { grpHdr: {}, txInf: [{}] };
+        }
+      },
+    },
+    async (req, reply) => {
+      const xmlBody = (req as FastifyRequest & { isoXml?: string }).isoXml;
+      const { message } = readPaymentMessage('pacs.028.001.04', xmlBody ?? req.body, {
+        xml: xmlBody !== undefined,
+        validator: deps.validator,
+        maxBytes: deps.bodyLimitBytes,
+      });
+      const bic = await senderBic(req.principal!);
+      const request = message as {
+        grpHdr: { msgId: string };
+        txInf?: { orgnlTxId?: string; orgnlEndToEndId?: string }[];
+      };
+      const statuses = [];
+      for (const tx of request.txInf ?? []) {
+        const p = tx.orgnlTxId ? await imts.get(`${bic}:${tx.orgnlTxId}`) : undefined;
+        statuses.push(
+          p
+            ? {
+                paymentId: p.id,
+                txId: p.txId,
+                endToEndId: p.endToEndId,
+                status: ISO_STATUS[p.status],
+                ...(p.reason ? { reason: p.reason } : {}),
+              }
+            : {
+                paymentId: '',
+                txId: tx.orgnlTxId ?? '',
+                endToEndId: tx.orgnlEndToEndId ?? '',
+                status: 'RJCT' as const,
+                reason: 'NARR',
+                narrative: 'no such payment from your BIC',
+              },
+        );
+      }
+      const report = statusReport({
+        msgId: deps.ids.next('PACS002').slice(0, 35),
+        createdAt: deps.clock.now().toISOString(),
+        originalMsgId: request.grpHdr.msgId,
+        originalType: 'pacs.028.001.04',
+        statuses,
+      });
+      return answer(reply, xmlBody !== undefined, report);
+    },
+  );
 
   app.get(
     `${base}/payments`,

@@ -144,6 +144,29 @@ for (const engine of engines()) {
       assert.equal(event.data.message.ntfctn[0].ntry[0].amt.amount, '4200');
     });
 
+    it('answers a pacs.028 status request with the current status, only for the requester’s own payments', async () => {
+      const [a, b] = banks;
+      const msg = pacs008(a!.bic, b!.bic, '3.00');
+      await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: msg });
+      const txId = msg.cdtTrfTxInf[0]!.pmtId.txId;
+      const req = {
+        grpHdr: { msgId: `STS-${seq}`, creDtTm: '2026-11-23T10:00:00+05:00' },
+        txInf: [{ orgnlTxId: txId }, { orgnlTxId: 'NOPE' }],
+      };
+      const r = await t.call('POST', `${I}/pacs.028`, { token: a!.token, body: req });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(
+        r.body.txInfAndSts.map((x: { txSts: string }) => x.txSts),
+        ['ACSC', 'RJCT'],
+      );
+      // the receiving bank asking about the sender's transaction id learns nothing
+      const other = await t.call('POST', `${I}/pacs.028`, {
+        token: b!.token,
+        body: { ...req, grpHdr: { ...req.grpHdr, msgId: `STS-B-${seq}` } },
+      });
+      assert.equal(other.body.txInfAndSts[0].txSts, 'RJCT');
+    });
+
     it('refuses bad input with problem+json naming the field and settles nothing', async () => {
       const [a, b] = banks;
       const before = (await t.call('GET', `${I}/balance`, { token: a!.token })).body.available;

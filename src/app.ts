@@ -187,6 +187,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   const startedAt = clock.nowMs();
   ledgerRoutes(http, ledger);
   imtsRoutes(http, imts, {
+    ledger,
     bicOf: async (id) => (await participants.cached(id))?.bic ?? null,
     ids,
     clock,

@@ -1,10 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Validator } from '../../packages/iso20022/index.ts';
+import type { Ledger } from '../ledger/index.ts';
 import { type Clock, DomainError, type IdGenerator, notFound, type Principal, parseAmount } from '../platform/index.ts';
 import { ISO_STATUS, type Payment } from './domain/payment.ts';
 import { buildIso, instructionsOf, type PaymentMessageType, readPaymentMessage, statusReport } from './iso.ts';
 import type { ImtsService } from './service.ts';
+import { accountReport } from './statements.ts';
 
 const OVERSIGHT = ['operator', 'central_bank', 'regulator'];
 const oversees = (p: Principal) => p.roles.some((r) => OVERSIGHT.includes(r));
@@ -62,6 +64,7 @@ export function imtsRoutes(
   imts: ImtsService,
   deps: {
     bicOf: (participantId: string) => Promise<string | null>;
+    ledger: Ledger;
     validator?: Validator;
     ids: IdGenerator;
     clock: Clock;
@@ -325,6 +328,74 @@ export function imtsRoutes(
         available: imts.availableBalance(bic),
         day: imts.day() ?? { phase: 'open', calendar: 'around the clock' },
       };
+    },
+  );
+
+  const ReportQuery = Type.Object(
+    {
+      format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('xml')])),
+      bic: Type.Optional(
+        Type.String({ pattern: '^[A-Z0-9]{8}([A-Z0-9]{3})?$', description: 'oversight roles: whose account' }),
+      ),
+    },
+    { additionalProperties: false },
+  );
+  const reportBic = async (p: Principal, bic: string | undefined): Promise<string> =>
+    oversees(p) && bic ? bic : senderBic(p);
+  const almatyDay = (date: string) => {
+    const from = new Date(`${date}T00:00:00+05:00`);
+    return { from, to: new Date(from.getTime() + 86_400_000) };
+  };
+
+  app.get(
+    `${base}/statements/:date`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: {
+        tags,
+        summary: 'camt.053 statement of your settlement account for a business day (Almaty time)',
+        params: Type.Object({ date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }),
+        querystring: ReportQuery,
+      },
+    },
+    async (req, reply) => {
+      const q = req.query as Static<typeof ReportQuery>;
+      const { from, to } = almatyDay((req.params as { date: string }).date);
+      const report = await accountReport(deps.ledger, {
+        type: 'camt.053.001.08',
+        bic: await reportBic(req.principal!, q.bic),
+        from,
+        to,
+        msgId: deps.ids.next('STMT'),
+        createdAt: deps.clock.now().toISOString(),
+      });
+      return answer(reply, q.format === 'xml', report);
+    },
+  );
+
+  app.get(
+    `${base}/account-report`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: {
+        tags,
+        summary: 'camt.052 intraday report of your settlement account: balance and entries so far today',
+        querystring: ReportQuery,
+      },
+    },
+    async (req, reply) => {
+      const q = req.query as Static<typeof ReportQuery>;
+      const now = deps.clock.now();
+      const { from } = almatyDay(new Date(now.getTime() + 5 * 3600_000).toISOString().slice(0, 10));
+      const report = await accountReport(deps.ledger, {
+        type: 'camt.052.001.08',
+        bic: await reportBic(req.principal!, q.bic),
+        from,
+        to: new Date(now.getTime() + 1),
+        msgId: deps.ids.next('RPT'),
+        createdAt: now.toISOString(),
+      });
+      return answer(reply, q.format === 'xml', report);
     },
   );
 

@@ -167,6 +167,35 @@ for (const engine of engines()) {
       assert.equal(other.body.txInfAndSts[0].txSts, 'RJCT');
     });
 
+    it('camt.053 statement and camt.052 report balance out and validate against the XSD', async () => {
+      const [a, b] = banks;
+      await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '7.00') });
+      const today = new Date(Date.now() + 5 * 3600_000).toISOString().slice(0, 10);
+      const stmt = await t.call('GET', `${I}/statements/${today}`, { token: a!.token });
+      assert.equal(stmt.status, 200, JSON.stringify(stmt.body));
+      const s = stmt.body.stmt[0];
+      const signed = (bal: { amt: { amount: string }; cdtDbtInd: string }) =>
+        (bal.cdtDbtInd === 'DBIT' ? -1n : 1n) * BigInt(bal.amt.amount);
+      const movement = s.ntry.reduce(
+        (sum: bigint, e: { amt: { amount: string }; cdtDbtInd: string }) =>
+          sum + (e.cdtDbtInd === 'DBIT' ? -1n : 1n) * BigInt(e.amt.amount),
+        0n,
+      );
+      assert.equal(signed(s.bal[0]) + movement, signed(s.bal[1]), 'opening + entries = closing');
+      assert.ok(
+        s.ntry.some(
+          (e: { cdtDbtInd: string; amt: { amount: string } }) => e.cdtDbtInd === 'DBIT' && e.amt.amount === '700',
+        ),
+      );
+      const xml = await t.call('GET', `${I}/statements/${today}?format=xml`, { token: a!.token });
+      parse(xml.body as string, { expect: 'camt.053.001.08', xsdDir: officialXsdDir() });
+      const rpt = await t.call('GET', `${I}/account-report?format=xml`, { token: b!.token });
+      parse(rpt.body as string, { expect: 'camt.052.001.08', xsdDir: officialXsdDir() });
+      // a bank cannot read another bank's statement
+      const foreign = await t.call('GET', `${I}/statements/${today}?bic=${b!.bic}`, { token: a!.token });
+      assert.equal(foreign.body.stmt[0].acct.id.othr.id.includes(a!.bic), true);
+    });
+
     it('refuses bad input with problem+json naming the field and settles nothing', async () => {
       const [a, b] = banks;
       const before = (await t.call('GET', `${I}/balance`, { token: a!.token })).body.available;

@@ -3,6 +3,7 @@
  * with the server stopped: migrations, seeding, audit verification, registering participants and users.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { buildPlatform, openStorage, startApp } from './app.ts';
@@ -15,6 +16,8 @@ const USAGE = `ndfi — National Digital Financial Infrastructure
   ndfi migrate                          apply database migrations
   ndfi seed                             seed the demo world into an empty database
   ndfi audit verify                     check the audit log's hash chain; names the first bad entry
+  ndfi demo traffic [--rate N] [--duration S]
+                                        keep IMTS busy with simulated banks (needs a running platform)
   ndfi participant list [--json]
   ndfi participant add --name N --type T [--bic B] [--tax-id BIN] [--bin-ranges a,b]
   ndfi user add --participant ID|BIC --username U --display-name D [--roles admin,user] [--password P]
@@ -47,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       roles: { type: 'string' },
       password: { type: 'string' },
       json: { type: 'boolean' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -74,6 +79,28 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     return -1; // keep running
+  }
+
+  if (cmd === 'demo' && sub === 'traffic') {
+    // the simulated banks are outside the platform: they speak to it over its public API only
+    const { runDemoTraffic } = await import('../simulators/index.ts');
+    const logins = JSON.parse(readFileSync(`${config.dataDir}/demo-logins.json`, 'utf8')) as {
+      portalUrl: string;
+      users: { username: string; password: string; totpSecret: string; participantType: string }[];
+    };
+    const operator = logins.users.find((u) => u.participantType === 'operator');
+    if (!operator) throw new DomainError('not-found', 'no operator login in the demo logins file');
+    const stop = new AbortController();
+    process.once('SIGINT', () => stop.abort());
+    const r = await runDemoTraffic({
+      baseUrl: config.publicUrl ?? logins.portalUrl,
+      operatorLogin: operator,
+      rate: Number(values.rate ?? '20'),
+      ...(values.duration ? { durationSeconds: Number(values.duration) } : {}),
+      signal: stop.signal,
+    });
+    console.log(`done: sent ${r.sent}, settled ${r.settled}, queued ${r.queued}, rejected ${r.rejected}`);
+    return 0;
   }
 
   if (cmd === 'migrate') {

@@ -94,6 +94,46 @@ describe('HTTP kernel', () => {
     await cleanup();
   });
 
+  it('coerces query-string integers but never body strings or numbers', async () => {
+    const { app, cleanup } = await server();
+    app.post(
+      '/api/x/v1/page',
+      {
+        config: { auth: { roles: 'any' } },
+        schema: {
+          querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) }),
+          body: Type.Object({ amount: Type.String() }),
+        },
+      },
+      async (req) => ({ limit: (req.query as { limit?: number }).limit }),
+    );
+    const h = { authorization: 'Bearer bank' };
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/x/v1/page?limit=5',
+      headers: { ...h, 'idempotency-key': 'q1' },
+      payload: { amount: '1.00' },
+    });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().limit, 5);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/x/v1/page?limit=50',
+      headers: { ...h, 'idempotency-key': 'q2' },
+      payload: { amount: '1.00' },
+    });
+    assert.equal(bad.statusCode, 400);
+    const number = await app.inject({
+      method: 'POST',
+      url: '/api/x/v1/page',
+      headers: { ...h, 'idempotency-key': 'q3' },
+      payload: { amount: 1 },
+    });
+    assert.equal(number.statusCode, 400, 'a JSON number is not coerced into an amount string');
+    await app.close();
+    await cleanup();
+  });
+
   it('rate-limits per participant with a 429 problem', async () => {
     const { app, cleanup } = await server(3);
     app.get('/api/x/v1/ping', { config: { auth: { roles: 'any' } } }, async () => 'pong');

@@ -2,6 +2,8 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { Ajv } from 'ajv';
+import * as ajvFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import client from 'prom-client';
 import type { IdGenerator } from '../clock.ts';
@@ -40,6 +42,18 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
   });
+
+  // Bodies are strict JSON: a number is never accepted where a string is due (amounts!). Query strings and
+  // path parameters are text by nature, so there "10" may become the integer 10.
+  const strict = new Ajv({ removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true });
+  const lenient = new Ajv({ removeAdditional: false, coerceTypes: true, allErrors: true, useDefaults: true });
+  // ajv-formats is CommonJS: its function is the default of the namespace
+  const addFormats = ajvFormats.default as unknown as (ajv: Ajv) => Ajv;
+  for (const ajv of [strict, lenient]) addFormats(ajv);
+  app.setValidatorCompiler(
+    ({ schema, httpPart }) =>
+      (httpPart === 'body' ? strict : lenient).compile(schema) as ReturnType<typeof strict.compile>,
+  );
 
   // Responses may carry bigints; schemas document them, JSON.stringify with a replacer writes them.
   app.setSerializerCompiler(() => (data) => toJson(data));

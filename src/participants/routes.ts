@@ -283,6 +283,20 @@ export function participantsRoutes(
     },
   );
 
+  app.delete(
+    `${base}/webhooks/:id`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: {
+        tags,
+        summary: 'Disable one of your webhook endpoints: nothing more is sent to it',
+        params: IdParam,
+        response: { 200: Webhook },
+      },
+    },
+    async (req) => svc.disableWebhook(req.principal!, (req.params as Static<typeof IdParam>).id),
+  );
+
   app.post(
     `${base}/webhooks/:id/rotate-secret`,
     {

@@ -412,6 +412,27 @@ export class ParticipantsService {
     return (await store.webhooksOf(this.db, participantId)).map(toWebhook);
   }
 
+  /** Stops deliveries to an endpoint; it stays listed as disabled for the record. */
+  async disableWebhook(principal: Principal, id: string): Promise<Webhook> {
+    const w = await store.webhook(this.db, id);
+    if (!w || w.participant_id !== principal.participantId) throw notFound('webhook');
+    await this.db.transaction(async (tx) => {
+      await store.disableWebhook(tx, id);
+      await appendAudit(
+        tx,
+        {
+          actor: principal.userId ?? principal.clientId ?? principal.participantId,
+          action: 'webhook.disabled',
+          entity: 'webhook',
+          entityId: id,
+          details: {},
+        },
+        this.clock,
+      );
+    });
+    return toWebhook({ ...w, status: 'disabled' });
+  }
+
   /** New secret now; the previous one stays valid for verification until the next rotation. */
   async rotateWebhookSecret(principal: Principal, id: string): Promise<{ id: string; secret: string }> {
     const w = await store.webhook(this.db, id);

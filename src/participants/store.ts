@@ -194,6 +194,9 @@ export const participantsStore = {
     const [r] = await q.query<WebhookRow>('SELECT * FROM webhook_endpoints WHERE id = $1', [id]);
     return r;
   },
+  async disableWebhook(q: Queryable, id: string): Promise<void> {
+    await q.exec(`UPDATE webhook_endpoints SET status = 'disabled' WHERE id = $1`, [id]);
+  },
   async rotateWebhookSecret(q: Queryable, id: string, secret: string): Promise<void> {
     await q.exec('UPDATE webhook_endpoints SET previous_secret = secret, secret = $1 WHERE id = $2', [secret, id]);
   },

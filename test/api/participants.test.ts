@@ -155,6 +155,29 @@ for (const engine of engines()) {
       await assert.rejects(t.token(reg.body.id), /invalid_client|failed/);
     });
 
+    it('webhook endpoints: added with a secret shown once, listed, disabled only by their owner', async () => {
+      const tpp = await t.login('tpp');
+      const added = await t.call('POST', `${P}/webhooks`, {
+        cookie: tpp,
+        body: { url: 'https://hooks.example.test/ndfi', events: ['imts.camt054'] },
+      });
+      assert.equal(added.status, 201);
+      assert.match(added.body.secret, /^whsec_/);
+      const listed = await t.call('GET', `${P}/webhooks`, { cookie: tpp });
+      assert.ok(
+        listed.body.items.some(
+          (w: { id: string; secret?: string }) => w.id === added.body.id && w.secret === undefined,
+        ),
+      );
+      assert.equal((await t.call('DELETE', `${P}/webhooks/${added.body.id}`, { cookie: bank })).status, 404);
+      const off = await t.call('DELETE', `${P}/webhooks/${added.body.id}`, { cookie: tpp });
+      assert.equal(off.body.status, 'disabled');
+      assert.equal(
+        (await t.call('POST', `${P}/webhooks`, { cookie: tpp, body: { url: 'not a url', events: [] } })).status,
+        400,
+      );
+    });
+
     it('the operator and the central bank cannot be blocked', async () => {
       const me = (await t.call('GET', `${P}/participants/me`, { cookie: operator })).body;
       const r = await t.call('POST', `${P}/participants/${me.id}/block`, {

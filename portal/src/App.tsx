@@ -2,10 +2,12 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage, setUnauthorizedHandler } from './api.ts';
 import { Shell } from './components/Shell.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
+import { ImtsMonitorPage } from './pages/imts/ImtsMonitorPage.tsx';
+import { ImtsPaymentsPage } from './pages/imts/ImtsPaymentsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MyOrganizationPage } from './pages/MyOrganizationPage.tsx';
 import { ParticipantsPage } from './pages/ParticipantsPage.tsx';
-import { canListParticipants } from './roles.ts';
+import { canListParticipants, canUseImts } from './roles.ts';
 import type { Me } from './types.ts';
 import { type Route, useHashRoute } from './useHashRoute.ts';
 
@@ -13,7 +15,7 @@ type Session = { state: 'loading' } | { state: 'anonymous'; notice?: string } | 
 
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'loading' });
-  const [route, navigate] = useHashRoute();
+  const [route, navigate, detail] = useHashRoute();
 
   useEffect(() => {
     let cancelled = false;
@@ -59,19 +61,25 @@ export function App() {
 
   const { me } = session;
   const seesRegistry = canListParticipants(me);
-  // A participant's staff never land on the registry, and oversight staff have no "my organization" screen.
+  // A participant's staff never land on the registry, oversight staff have no "my organization" screen, and
+  // IMTS is for banks and oversight only.
+  const isImts = route === 'imts' || route === 'imts-payments';
   const effective: Route =
     route === 'participants' && !seesRegistry
       ? 'dashboard'
       : route === 'my-organization' && seesRegistry
         ? 'dashboard'
-        : route;
+        : isImts && !canUseImts(me)
+          ? 'dashboard'
+          : route;
 
   return (
     <Shell me={me} route={effective} onNavigate={navigate} onLogout={logout}>
       {effective === 'dashboard' && <DashboardPage />}
       {effective === 'participants' && <ParticipantsPage me={me} />}
       {effective === 'my-organization' && <MyOrganizationPage />}
+      {effective === 'imts' && <ImtsMonitorPage me={me} />}
+      {effective === 'imts-payments' && <ImtsPaymentsPage me={me} paymentId={detail} />}
     </Shell>
   );
 }

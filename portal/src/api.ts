@@ -1,9 +1,16 @@
 import type {
   Dashboard,
   FieldIssue,
+  ImtsBalance,
+  LedgerAccount,
+  LiquidityInput,
   Me,
   Participant,
   ParticipantAction,
+  Payment,
+  PaymentPage,
+  PaymentPriority,
+  PaymentStatus,
   Problem,
   RegisterParticipantInput,
 } from './types.ts';
@@ -88,6 +95,8 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
   return (await res.json()) as T;
 }
 
+const IMTS = '/api/imts/v1';
+
 export const api = {
   login: (username: string, password: string, totp: string) =>
     request<Me>('POST', '/api/auth/v1/login', { username, password, totp }, { anonymous: true }),
@@ -100,4 +109,28 @@ export const api = {
     request<Participant>('POST', '/api/participants/v1/participants', input),
   changeParticipantStatus: (id: string, action: ParticipantAction, reason: string) =>
     request<Participant>('POST', `/api/participants/v1/participants/${encodeURIComponent(id)}/${action}`, { reason }),
+
+  imts: {
+    /**
+     * One page of payments, oldest first, in pages of the server's default size (100): the server reads
+     * query strings without type coercion, so a `limit` sent as text is refused.
+     */
+    payments: (q: { status?: PaymentStatus | undefined; after?: string | undefined }) => {
+      const params = new URLSearchParams();
+      if (q.status) params.set('status', q.status);
+      if (q.after) params.set('after', q.after);
+      const query = params.toString();
+      return request<PaymentPage>('GET', `${IMTS}/payments${query ? `?${query}` : ''}`);
+    },
+    payment: (id: string) => request<Payment>('GET', `${IMTS}/payments/${encodeURIComponent(id)}`),
+    queue: () => request<{ items: Payment[] }>('GET', `${IMTS}/queue`),
+    balance: () => request<ImtsBalance>('GET', `${IMTS}/balance`),
+    cancel: (id: string) => request<Payment>('POST', `${IMTS}/payments/${encodeURIComponent(id)}/cancel`, {}),
+    setPriority: (id: string, priority: PaymentPriority) =>
+      request<Payment>('POST', `${IMTS}/payments/${encodeURIComponent(id)}/priority`, { priority }),
+    resolveGridlock: () => request<{ settled: number; amount: string }>('POST', `${IMTS}/gridlock/resolve`, {}),
+    liquidity: (input: LiquidityInput) => request<{ available: string }>('POST', `${IMTS}/liquidity`, input),
+    endOfDay: () => request<{ rejected?: unknown[] } | undefined>('POST', `${IMTS}/end-of-day`, {}),
+  },
+  settlementAccounts: () => request<{ items: LedgerAccount[] }>('GET', '/api/ledger/v1/accounts?code=settlement'),
 };

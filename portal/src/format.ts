@@ -11,7 +11,12 @@ function groupThousands(digits: string): string {
 
 /** "123450" with KZT → "1 234.50 KZT". Input that is not an integer string is shown as it came. */
 export function formatMinor(minor: string, currency: string): string {
-  if (!INTEGER.test(minor)) return `${minor} ${currency}`;
+  return `${formatMinorNumber(minor, currency)} ${currency}`;
+}
+
+/** "123450" with KZT → "1 234.50": the amount without the currency, for tables whose header names it. */
+export function formatMinorNumber(minor: string, currency: string): string {
+  if (!INTEGER.test(minor)) return minor;
   const value = BigInt(minor);
   const negative = value < 0n;
   const abs = negative ? -value : value;
@@ -19,7 +24,7 @@ export function formatMinor(minor: string, currency: string): string {
   const scale = 10n ** BigInt(digits);
   const major = groupThousands((abs / scale).toString());
   const fraction = digits > 0 ? `.${(abs % scale).toString().padStart(digits, '0')}` : '';
-  return `${negative ? '-' : ''}${major}${fraction} ${currency}`;
+  return `${negative ? '-' : ''}${major}${fraction}`;
 }
 
 /** Integer counts with thousands grouping: 12345 → "12 345". */
@@ -64,4 +69,81 @@ const TYPE_LABELS: Record<string, string> = {
 
 export function participantTypeLabel(type: string): string {
   return TYPE_LABELS[type] ?? type;
+}
+
+const DECIMAL = /^(\d{1,16})(?:\.(\d{1,2}))?$/;
+
+/**
+ * A decimal amount typed by a user ("1 000 000.50", "1000000,5") as minor units (2 digits), or
+ * undefined when it is not a positive amount with at most 2 decimals. BigInt only, never a float.
+ */
+export function decimalToMinor(input: string): string | undefined {
+  const m = DECIMAL.exec(input.replace(/[\s\u00a0]/g, '').replace(',', '.'));
+  if (!m) return undefined;
+  const minor = BigInt(m[1]!) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'));
+  return minor > 0n ? minor.toString() : undefined;
+}
+
+/** The normalized decimal form of a valid user amount ("1 000,5" → "1000.50"), else undefined. */
+export function normalizeDecimal(input: string): string | undefined {
+  const minor = decimalToMinor(input);
+  if (minor === undefined) return undefined;
+  const v = BigInt(minor);
+  return `${v / 100n}.${(v % 100n).toString().padStart(2, '0')}`;
+}
+
+/** Sum of minor-unit integer strings (non-integers are skipped). */
+export function sumMinor(values: readonly string[]): string {
+  let total = 0n;
+  for (const v of values) if (INTEGER.test(v)) total += BigInt(v);
+  return total.toString();
+}
+
+/** creditsPosted − debitsPosted − debitsPending of a ledger account, as a minor-unit string. */
+export function availableOf(a: { creditsPosted: string; debitsPosted: string; debitsPending: string }): string {
+  if (![a.creditsPosted, a.debitsPosted, a.debitsPending].every((v) => INTEGER.test(v))) return '0';
+  return (BigInt(a.creditsPosted) - BigInt(a.debitsPosted) - BigInt(a.debitsPending)).toString();
+}
+
+/** ISO timestamp as its UTC date ("2025-01-31") and time with seconds ("14:05:09 UTC"). */
+export function splitDateTime(iso: string): { date: string; time: string } {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return { date: '', time: iso };
+  const full = formatDateTimeSeconds(iso);
+  return { date: full.slice(0, 10), time: full.slice(11) };
+}
+
+/** ISO timestamp with seconds: "2025-01-31 14:05:09 UTC". */
+export function formatDateTimeSeconds(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${formatDateTime(iso).slice(0, -4)}:${String(d.getUTCSeconds()).padStart(2, '0')} UTC`;
+}
+
+/** ISO 20022 external status reason codes IMTS answers with. */
+const REASONS: Record<string, string> = {
+  AM03: 'Currency not allowed',
+  AM04: 'Insufficient funds',
+  ARDT: 'Already returned or settled',
+  CUST: 'Requested by the customer',
+  DUPL: 'Duplicate payment',
+  FF01: 'Invalid file format',
+  RC01: 'Bank identifier incorrect',
+};
+
+/** "AM04" → "AM04 · Insufficient funds"; unknown codes are shown as they came. */
+export function reasonLabel(code: string | null): string {
+  if (!code) return '—';
+  return REASONS[code] ? `${code} · ${REASONS[code]}` : code;
+}
+
+const DAY_PHASES: Record<string, string> = {
+  open: 'Open',
+  closed: 'Closed',
+  customer_cutoff: 'Customer cut-off passed',
+  interbank_cutoff: 'Interbank cut-off passed',
+};
+
+export function dayPhaseLabel(phase: string): string {
+  return DAY_PHASES[phase] ?? phase;
 }

@@ -8,3 +8,21 @@ export const canListParticipants = (me: Me): boolean => OVERSIGHT_TYPES.has(me.p
 
 /** Only the operator registers participants and changes their status. */
 export const canManageParticipants = (me: Me): boolean => me.participant.type === 'operator';
+
+/** Participant types whose staff use the IMTS screens. */
+const IMTS_TYPES: ReadonlySet<string> = new Set(['bank', 'central_bank', 'operator', 'regulator']);
+
+export const canUseImts = (me: Me): boolean => IMTS_TYPES.has(me.participant.type);
+
+/** Oversight staff see every bank's payments, queue and settlement balance. */
+export const overseesImts = (me: Me): boolean => OVERSIGHT_TYPES.has(me.participant.type);
+
+/** The operator and the central bank run multilateral offsetting over the queue. */
+export const canResolveGridlock = (me: Me): boolean =>
+  me.participant.type === 'operator' || me.participant.type === 'central_bank';
+
+/** Only the central bank injects or withdraws liquidity. */
+export const canManageLiquidity = (me: Me): boolean => me.participant.type === 'central_bank';
+
+/** Only the operator closes the operating day. */
+export const canCloseDay = (me: Me): boolean => me.participant.type === 'operator';

@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, type TestContext, test } from 'node:test';
+import { after, type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { startApp } from '../../src/app.ts';
@@ -42,6 +42,8 @@ export interface DemoLogins {
 }
 
 export interface E2e {
+  /** Starts the platform and Chromium once (browser tests call it first); later calls share the start. */
+  start(): Promise<void>;
   /** Base URL of the running platform, e.g. http://127.0.0.1:41234 */
   readonly url: string;
   readonly browser: Browser;
@@ -76,8 +78,9 @@ export function ensurePortalBuilt(): void {
 }
 
 /**
- * Registers before/after hooks that start the platform and Chromium for the calling test file, and
- * returns the environment (its fields are usable inside tests, once `before` has run).
+ * Returns the environment of the calling test file: the platform and Chromium start with its first
+ * browser test (so a file whose tests are all filtered out by --test-name-pattern starts nothing and
+ * cannot be left running), and stop in an `after` hook. Its fields are usable inside tests.
  */
 export function setupE2e(): E2e {
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
@@ -85,7 +88,8 @@ export function setupE2e(): E2e {
   let demo: DemoLogins | undefined;
   let dataDir: string | undefined;
 
-  before(async () => {
+  let starting: Promise<void> | undefined;
+  const start = async () => {
     const executablePath = findChromium();
     if (!executablePath)
       throw new Error('no Chromium: set CHROMIUM_PATH or install chromium (run via npm run test:e2e)');
@@ -95,7 +99,7 @@ export function setupE2e(): E2e {
     app = await startApp({ dataDir, port: 0, demo: true, logLevel: 'silent', databaseUrl: undefined });
     demo = JSON.parse(readFileSync(app.demoLoginsPath, 'utf8')) as DemoLogins;
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  });
+  };
 
   after(async () => {
     await browser?.close();
@@ -109,6 +113,10 @@ export function setupE2e(): E2e {
   };
 
   return {
+    start() {
+      starting ??= start();
+      return starting;
+    },
     get url() {
       return ready(app, 'the platform').url;
     },
@@ -139,6 +147,7 @@ const slug = (s: string) =>
  */
 export function browserTest(env: E2e, name: string, fn: (page: Page, t: TestContext) => Promise<void>): void {
   test(name, { timeout: 90_000 }, async (t) => {
+    await env.start();
     const context = await env.browser.newContext({ baseURL: env.url, viewport: { width: 1360, height: 900 } });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { participantTypeLabel } from '../format.ts';
-import { canListParticipants } from '../roles.ts';
+import { canListParticipants, canUseImts } from '../roles.ts';
 import type { Me } from '../types.ts';
 import { hrefOf, type Route } from '../useHashRoute.ts';
 
@@ -15,6 +15,8 @@ interface Props {
 interface NavItem {
   route: Route;
   label: string;
+  /** Screens under this item: it is shown as current on any of them. */
+  covers?: Route[];
 }
 
 export function Shell({ me, route, onNavigate, onLogout, children }: Props) {
@@ -23,7 +25,9 @@ export function Shell({ me, route, onNavigate, onLogout, children }: Props) {
     canListParticipants(me)
       ? { route: 'participants', label: 'Participants' }
       : { route: 'my-organization', label: 'My organization' },
+    ...(canUseImts(me) ? [{ route: 'imts', label: 'IMTS', covers: ['imts', 'imts-payments'] } satisfies NavItem] : []),
   ];
+  const isCurrent = (item: NavItem) => (item.covers ?? [item.route]).includes(route);
 
   return (
     <div className="shell">
@@ -62,8 +66,8 @@ export function Shell({ me, route, onNavigate, onLogout, children }: Props) {
               <li key={item.route}>
                 <a
                   href={hrefOf(item.route)}
-                  className={item.route === route ? 'active' : undefined}
-                  aria-current={item.route === route ? 'page' : undefined}
+                  className={isCurrent(item) ? 'active' : undefined}
+                  aria-current={isCurrent(item) ? 'page' : undefined}
                   onClick={(e) => {
                     e.preventDefault();
                     onNavigate(item.route);

@@ -4,6 +4,10 @@ const TONES: Record<string, string> = {
   suspended: 'warn',
   degraded: 'warn',
   blocked: 'danger',
+  settled: 'ok',
+  queued: 'warn',
+  rejected: 'danger',
+  cancelled: 'neutral',
 };
 
 const LABELS: Record<string, string> = {
@@ -12,6 +16,10 @@ const LABELS: Record<string, string> = {
   blocked: 'Blocked',
   ok: 'OK',
   degraded: 'Degraded',
+  settled: 'Settled',
+  queued: 'Queued',
+  rejected: 'Rejected',
+  cancelled: 'Cancelled',
 };
 
 /** A coloured status pill; the text itself carries the meaning, colour only reinforces it. */
@@ -19,6 +27,18 @@ export function StatusBadge({ status }: { status: string }) {
   return (
     <span className={`badge badge-${TONES[status] ?? 'neutral'}`} data-status={status}>
       {LABELS[status] ?? status}
+    </span>
+  );
+}
+
+/** A payment's priority: urgent stands out, normal stays quiet. */
+export function PriorityBadge({ priority }: { priority: string }) {
+  return (
+    <span
+      className={`badge badge-square ${priority === 'urgent' ? 'badge-urgent' : 'badge-neutral'}`}
+      data-priority={priority}
+    >
+      {priority === 'urgent' ? 'Urgent' : priority === 'normal' ? 'Normal' : priority}
     </span>
   );
 }

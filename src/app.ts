@@ -9,6 +9,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { createValidator } from '../packages/iso20022/index.ts';
 import { seedDemoWorld } from './demo/index.ts';
+import { IcsService, icsMigrations, icsRoutes } from './ics/index.ts';
 import { ImtsService, imtsMigrations, imtsRoutes } from './imts/index.ts';
 import { createLedger, type Ledger, ledgerMigrations, ledgerRoutes } from './ledger/index.ts';
 import {
@@ -58,6 +59,7 @@ export const ALL_MIGRATIONS = [
   ledgerMigrations,
   webhooksMigrations,
   imtsMigrations,
+  icsMigrations,
 ];
 
 export interface Platform {
@@ -67,6 +69,7 @@ export interface Platform {
   participants: ParticipantsService;
   ledger: Ledger;
   imts: ImtsService;
+  ics: IcsService;
   bus: EventBus;
   dispatcher: OutboxDispatcher;
   http: FastifyInstance;
@@ -125,6 +128,20 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     },
   });
   await imts.start();
+  const ics = new IcsService({
+    db,
+    clock,
+    ids,
+    logger,
+    imts,
+    lookup: async (bic) => {
+      const p = await participants.byBic(bic);
+      return p?.bic ? { id: p.id, bic: p.bic, status: p.status, roles: p.roles } : undefined;
+    },
+    // a close interrupted after IMTS settled is finished from IMTS's own record
+    wasSettled: (id) => imts.ancillarySettled('ics', id),
+  });
+  await ics.start();
 
   const auth = await createAuthorizationServer({
     issuer: `${publicUrl}/oauth`,
@@ -186,13 +203,21 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   });
   const startedAt = clock.nowMs();
   ledgerRoutes(http, ledger);
+  const validator = config.iso20022XsdDir ? createValidator(config.iso20022XsdDir) : undefined;
   imtsRoutes(http, imts, {
     ledger,
     bicOf: async (id) => (await participants.cached(id))?.bic ?? null,
     ids,
     clock,
     bodyLimitBytes: config.bodyLimitBytes,
-    ...(config.iso20022XsdDir ? { validator: createValidator(config.iso20022XsdDir) } : {}),
+    ...(validator ? { validator } : {}),
+  });
+  icsRoutes(http, ics, {
+    bicOf: async (id) => (await participants.cached(id))?.bic ?? null,
+    ids,
+    clock,
+    bodyLimitBytes: config.bodyLimitBytes,
+    ...(validator ? { validator } : {}),
   });
   auditRoutes(http, db);
   dashboardRoutes(http, {
@@ -218,6 +243,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   expiry.unref();
   dispatcher.start();
   webhooks.start();
+  ics.startSchedule();
 
   return {
     config,
@@ -226,11 +252,13 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     participants,
     ledger,
     imts,
+    ics,
     bus,
     dispatcher,
     http,
     async close() {
       clearInterval(expiry);
+      await ics.stop();
       await http.close();
       await dispatcher.stop();
       await webhooks.stop();

@@ -547,6 +547,8 @@ export class ImtsService {
     system: string;
     legs: { bic: string; amount: bigint }[];
   }): Promise<{ settled: true } | { settled: false; uncovered: string[] }> {
+    // the same settlement asked again (a retry after a crash) is answered, not applied twice
+    if (await this.ancillarySettled(input.system, input.id)) return { settled: true };
     const sum = input.legs.reduce((s, l) => s + l.amount, 0n);
     if (sum !== 0n)
       throw new DomainError('validation', `net positions must sum to zero (they sum to ${sum})`, {
@@ -591,6 +593,11 @@ export class ImtsService {
     }
     await this.retryQueues(new Set(legs.filter((l) => l.amount > 0n).map((l) => l.bic)));
     return { settled: true };
+  }
+
+  /** Whether an ancillary system's settlement with this id has settled (its first leg is on the ledger). */
+  async ancillarySettled(system: string, id: string): Promise<boolean> {
+    return (await this.ledger.getTransfer(`imts:ancillary:${system}:${id}:0`))?.result === 'ok';
   }
 
   /**

@@ -25,7 +25,7 @@ export interface CycleReportRow {
 }
 
 /** One row per participant of the cycle, by participant id. */
-export function cycleReport(result: CycleResult): CycleReportRow[] {
+export function cycleReport(result: Pick<CycleResult, 'positions' | 'removed'>): CycleReportRow[] {
   const removed = new Map(result.removed.map((r) => [r.participant, r]));
   const rows: CycleReportRow[] = [];
   for (const [participant, p] of result.positions) {

@@ -1,5 +1,5 @@
 import { DomainError } from '../../platform/pure.ts';
-import { bilateralTotals, byId, type NetPosition, positionsOf } from './netting.ts';
+import { type BilateralTotals, bilateralTotals, byId, type NetPosition, positionsOf } from './netting.ts';
 import { type ClearingPayment, REASON_INSUFFICIENT_FUNDS } from './payment.ts';
 
 /** A payment removed from the cycle because its debtor's debit position was not covered. */
@@ -72,6 +72,49 @@ export function closeCycle(
 ): CycleResult {
   const debtorOf = new Int32Array(payments.length);
   const totals = bilateralTotals(payments, debtorOf);
+  const { isRemoved, ...outcome } = settleTotals(totals, availableBalances);
+  const { removed } = outcome;
+
+  let settled: readonly ClearingPayment[] = payments;
+  let rejected: RejectedPayment[] = [];
+  if (removed.length > 0) {
+    // exact sizes are known: no array regrowth (and its garbage) over a million payments
+    const out = removed.reduce((s, r) => s + r.count, 0);
+    const kept: ClearingPayment[] = new Array(payments.length - out);
+    rejected = new Array(out);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < payments.length; k++) {
+      const p = payments[k]!;
+      if (isRemoved[debtorOf[k]!] === 1) {
+        rejected[j++] = { id: p.id, reason: REASON_INSUFFICIENT_FUNDS, participant: p.debtor };
+      } else {
+        kept[i++] = p;
+      }
+    }
+    settled = kept;
+  }
+  return { settled, rejected, ...outcome };
+}
+
+/** What the netting rule decides, independent of the individual payments. */
+export type NettingOutcome = Pick<CycleResult, 'positions' | 'legs' | 'removed' | 'rounds'>;
+
+/**
+ * The rule of `closeCycle` over bilateral totals (see there): one netting, then rounds that remove the
+ * uncovered participants' outgoing flows until every debit is covered. `closeCycle` and the persisted
+ * ICS (which aggregates a cycle in SQL instead of loading its payments) both decide through this.
+ *
+ * `forced` participants are treated as uncovered in the first round whatever their balance: the
+ * settlement system (IMTS) found them uncovered after the balances were read, so their outgoing
+ * payments go too. `isRemoved[i]` tells, by participant index of `totals`, who was removed.
+ * `totals` is not modified.
+ */
+export function settleTotals(
+  totals: BilateralTotals,
+  availableBalances: ReadonlyMap<string, bigint>,
+  forced: ReadonlySet<string> = new Set(),
+): NettingOutcome & { isRemoved: Uint8Array } {
   const { participants, amount, count } = totals;
   const n = participants.length;
   const pos = positionsOf(totals);
@@ -84,10 +127,13 @@ export function closeCycle(
     rounds++;
     const uncovered: number[] = [];
     for (let i = 0; i < n; i++) {
-      if (pos[i]!.net + available[i]! < 0n) uncovered.push(i);
+      // a removed participant's net is its incoming total, so it is covered unless its balance is negative:
+      // never remove anyone twice (it would loop forever)
+      if (isRemoved[i] === 1) continue;
+      if (pos[i]!.net + available[i]! < 0n || (rounds === 1 && forced.has(participants[i]!))) uncovered.push(i);
     }
     if (uncovered.length === 0) break;
-    // all of a round at once: the same final set as one at a time (see above), in fewer rounds
+    // all of a round at once: the same final set as one at a time (see closeCycle), in fewer rounds
     uncovered.sort((a, b) => byId(participants[a]!, participants[b]!));
     for (const x of uncovered) {
       const px = pos[x]!;
@@ -116,26 +162,6 @@ export function closeCycle(
     }
   }
 
-  let settled: readonly ClearingPayment[] = payments;
-  let rejected: RejectedPayment[] = [];
-  if (removed.length > 0) {
-    // exact sizes are known: no array regrowth (and its garbage) over a million payments
-    const out = removed.reduce((s, r) => s + r.count, 0);
-    const kept: ClearingPayment[] = new Array(payments.length - out);
-    rejected = new Array(out);
-    let i = 0;
-    let j = 0;
-    for (let k = 0; k < payments.length; k++) {
-      const p = payments[k]!;
-      if (isRemoved[debtorOf[k]!] === 1) {
-        rejected[j++] = { id: p.id, reason: REASON_INSUFFICIENT_FUNDS, participant: p.debtor };
-      } else {
-        kept[i++] = p;
-      }
-    }
-    settled = kept;
-  }
-
   const positions = new Map<string, NetPosition>();
   const legs: SettlementLeg[] = [];
   let sum = 0n;
@@ -147,5 +173,5 @@ export function closeCycle(
   }
   // cannot happen by construction; refuse to hand IMTS an unbalanced batch if it ever does
   if (sum !== 0n) throw new DomainError('internal', `clearing legs do not sum to zero: ${sum}`);
-  return { settled, rejected, positions, legs, removed, rounds };
+  return { positions, legs, removed, rounds, isRemoved };
 }

@@ -2,6 +2,7 @@
 const MODULES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   ledger: () => import('./ledger.ts'),
   ics: () => import('./ics.ts'),
+  'ics-cycle': () => import('./ics-cycle.ts'),
   imts: () => import('./imts.ts'),
 };
 

@@ -6,12 +6,35 @@
  *  - one per request, concurrency 1: every transfer waits for its own commit (fsync-bound)
  *  - one per request, concurrency 1,000: single transfers merged by group commit
  *  - latency: offered (open-loop) load at half the measured maximum, for submits of 100 and of 1
- * Latencies are per submit, from the call to the acknowledgement (after COMMIT).
+ * Latencies are per submit: closed loop from the call to the acknowledgement (after COMMIT); latency cases
+ * as the client sees them, from sending the submit to receiving its acknowledgement.
+ *
+ * The latency cases generate their load in a worker thread (`offeredLoad` in lib.ts), the way clients are
+ * other processes: the worker posts each submit on schedule and times it until the acknowledgement is back,
+ * so a commit or GC pause of the ledger's thread delays the answers (and is counted) but not the sending.
+ * The former in-process generator timed each submit from its own late call after such a pause, hiding the
+ * wait (coordinated omission), and kept all its inputs (250,000 transfers) in the ledger's heap, inflating
+ * every major GC: neither is what a client sees. Transfers are built lazily in the worker and arrive by
+ * structured clone, as a server would parse them off the wire. One second of load at the same rate before
+ * the measured seconds is not counted (JIT warm-up, the worker's start-up); `send_lag_max_ms` shows whether
+ * the sender itself kept to its schedule. `--latency=<transfers/s>` runs only the case of submits of 100.
  */
 
+import { isMainThread, workerData } from 'node:worker_threads';
 import { createLedger, type Ledger, ledgerMigrations, type TransferInput } from '../src/ledger/index.ts';
 import { type Engine, migrate } from '../src/platform/index.ts';
-import { benchDb, benchEngines, cores, emit, isDurable, Latencies, now, offered, pool } from './lib.ts';
+import {
+  benchDb,
+  benchEngines,
+  cores,
+  emit,
+  isDurable,
+  Latencies,
+  now,
+  offeredClient,
+  offeredLoad,
+  pool,
+} from './lib.ts';
 
 const ACCOUNTS = 1000;
 const FUNDING = 10n ** 15n;
@@ -62,14 +85,14 @@ async function withLedger<T>(engine: Engine, fn: (l: Ledger, durable: boolean) =
   }
 }
 
-/** Transfers between random funded accounts, built before the clock starts. */
-function transfers(prefix: string, n: number): TransferInput[] {
+/** Transfer number i between random funded accounts; call in order 0, 1, 2… (a seeded sequence). */
+function transferMaker(prefix: string): (i: number) => TransferInput {
   let seed = 42;
   const rnd = () => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed;
   };
-  return Array.from({ length: n }, (_, i) => {
+  return (i) => {
     const dr = rnd() % ACCOUNTS;
     const cr = (dr + 1 + (rnd() % (ACCOUNTS - 1))) % ACCOUNTS;
     return {
@@ -80,8 +103,14 @@ function transfers(prefix: string, n: number): TransferInput[] {
       currency: 'KZT' as const,
       code: 'bench',
     };
-  });
+  };
 }
+
+/** Transfers built before the clock starts (closed-loop cases). */
+const transfers = (prefix: string, n: number): TransferInput[] => {
+  const make = transferMaker(prefix);
+  return Array.from({ length: n }, (_, i) => make(i));
+};
 
 async function closedLoop(engine: Engine, c: Case): Promise<number> {
   return withLedger(engine, async (ledger, durable) => {
@@ -111,45 +140,79 @@ async function closedLoop(engine: Engine, c: Case): Promise<number> {
   });
 }
 
-/** `rate` transfers per second offered as submits of `batch`, whatever the latency. */
-async function offeredLoad(engine: Engine, batch: number, rate: number, seconds: number): Promise<void> {
+/**
+ * `rate` transfers per second offered as submits of `batch`, whatever the latency, from a worker thread;
+ * measured for `seconds` after one second of warm-up at the same rate.
+ */
+async function offeredCase(engine: Engine, batch: number, rate: number, seconds: number): Promise<void> {
   await withLedger(engine, async (ledger, durable) => {
-    const n = Math.round(rate * seconds);
-    const all = transfers(`o${batch}-${rate}`, n);
-    const lat = new Latencies();
-    const start = now();
-    await offered(Math.ceil(n / batch), rate / batch, async (i) => {
-      const t0 = now();
-      await ledger.submit(all.slice(i * batch, (i + 1) * batch));
-      lat.add(now() - t0);
-    });
+    const perSecond = rate / batch;
+    const n = Math.round(perSecond * seconds);
+    const warmup = Math.round(perSecond * WARMUP_SECONDS);
+    const data: ClientData = { batch, prefix: `o${batch}-${rate}` };
+    const r = await offeredLoad<TransferInput[]>(
+      new URL(import.meta.url),
+      { n, warmup, perSecond, data },
+      async (submit) => {
+        const rs = await ledger.submit(submit);
+        if (!rs.every((x) => x.ok)) throw new Error('a bench transfer was rejected');
+      },
+    );
     emit({
       bench: 'ledger.latency',
       engine,
       batch,
       offered_per_s: rate,
-      transfers: n,
-      ops_per_s: Math.round(n / ((now() - start) / 1000)),
-      ...lat.summary(),
+      transfers: n * batch,
+      ops_per_s: r.per_s * batch,
+      p50_ms: r.p50_ms,
+      p99_ms: r.p99_ms,
+      max_ms: r.max_ms,
+      send_lag_max_ms: r.send_lag_max_ms,
+      warmup_s: WARMUP_SECONDS,
       cores,
       durable,
     });
   });
 }
 
+const WARMUP_SECONDS = 1;
+
+interface ClientData {
+  batch: number;
+  prefix: string;
+}
+
+/** The load generator of `offeredCase`, in its worker thread: submit i carries transfers i·batch … */
+async function client({ batch, prefix }: ClientData): Promise<void> {
+  const make = transferMaker(prefix);
+  await offeredClient((i) => {
+    const submit: TransferInput[] = new Array(batch);
+    for (let k = 0; k < batch; k++) submit[k] = make(i * batch + k);
+    return submit;
+  });
+}
+
 export async function run(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const scale = quick ? 0.1 : 1;
+  // `--latency=50000`: only the latency case of submits of 100, offered at that many transfers/s
+  const fixed = Number(process.argv.find((a) => a.startsWith('--latency='))?.slice('--latency='.length));
   for (const engine of benchEngines()) {
     const big = Math.round(200_000 * scale);
     const seconds = quick ? 1 : 5;
+    if (fixed > 0) {
+      await offeredCase(engine, 100, fixed, seconds);
+      continue;
+    }
     await closedLoop(engine, { batch: 1000, concurrency: 8, transfers: big });
     const batched = await closedLoop(engine, { batch: 100, concurrency: 80, transfers: big });
     await closedLoop(engine, { batch: 1, concurrency: 1, transfers: Math.round(2_000 * scale) });
     const single = await closedLoop(engine, { batch: 1, concurrency: 1000, transfers: Math.round(100_000 * scale) });
-    await offeredLoad(engine, 100, Math.round(batched / 2), seconds);
-    await offeredLoad(engine, 1, Math.round(single / 2), seconds);
+    await offeredCase(engine, 100, Math.round(batched / 2), seconds);
+    await offeredCase(engine, 1, Math.round(single / 2), seconds);
   }
 }
 
-if (import.meta.main) await run();
+if (!isMainThread && (workerData as Partial<ClientData> | null)?.prefix) await client(workerData as ClientData);
+else if (import.meta.main) await run();

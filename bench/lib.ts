@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { type Db, type Engine, PostgresDb, SqliteDb } from '../src/platform/index.ts';
 
@@ -106,29 +107,118 @@ export async function pool(n: number, concurrency: number, task: (i: number) => 
 }
 
 /**
- * Offered (open-loop) load: starts `n` tasks at `perSecond`, regardless of how fast earlier ones finish,
- * so queueing shows up in the latencies instead of slowing the sender down.
+ * Offered (open-loop) load from a worker thread, so that the sender's clock and CPU time are not the measured
+ * process's event loop: a synchronous commit or a GC pause in the main thread cannot delay the sending of the
+ * requests due meanwhile (which would hide their wait: coordinated omission), and the generator's garbage is
+ * in another heap. The worker (`script`, which calls `offeredClient` when it finds `workerData.offered`)
+ * starts request i at i / perSecond seconds, whatever the answers, and times each one from the moment it
+ * posted it until the main thread's acknowledgement arrives back; `serve` handles one request in the main
+ * thread. The first `warmup` requests (same rate, just before the measured `n`) are not counted: JIT
+ * compilation and the worker's own start-up are not the steady state. What the client measured comes back
+ * with the worst lag of the sender behind its schedule.
  */
-export async function offered(n: number, perSecond: number, task: (i: number) => Promise<void>): Promise<void> {
-  const start = now();
-  let sent = 0;
-  let done = 0;
+export async function offeredLoad<T>(
+  script: URL,
+  opts: { n: number; warmup: number; perSecond: number; data?: unknown },
+  serve: (req: T) => Promise<void>,
+): Promise<OfferedSummary> {
+  const { n, warmup, perSecond } = opts;
+  const worker = new Worker(script, { workerData: { offered: { n, warmup, perSecond }, ...(opts.data as object) } });
   let failure: unknown;
-  let finished!: () => void;
-  const all = new Promise<void>((r) => (finished = r));
-  // count completions instead of keeping every promise: retained promises would skew GC pauses
-  const settle = () => {
-    if (++done === n) finished();
+  let acks: number[] = [];
+  const flush = () => {
+    worker.postMessage(acks);
+    acks = [];
   };
-  const fail = (e: unknown) => {
-    failure ??= e;
-    settle();
+  // Answers leave in the microtask checkpoint of the commit that made them, a few messages per commit.
+  const ack = (i: number) => {
+    if (acks.push(i) === 1) queueMicrotask(flush);
   };
-  while (sent < n) {
-    const due = Math.min(n, Math.floor(((now() - start) / 1000) * perSecond) + 1);
-    while (sent < due) task(sent++).then(settle, fail);
+  try {
+    return await new Promise<OfferedSummary>((resolve, reject) => {
+      worker.on('error', reject);
+      worker.on('exit', (code) => reject(new Error(`the load generator exited (${code}) before it reported`)));
+      worker.on('message', (m: { first: number; items: T[] } | { summary: OfferedSummary }) => {
+        if ('summary' in m) {
+          if (failure) reject(failure);
+          else resolve(m.summary);
+          return;
+        }
+        for (let k = 0; k < m.items.length; k++) {
+          const i = m.first + k;
+          serve(m.items[k]!).then(
+            () => ack(i),
+            (e) => {
+              failure ??= e;
+              ack(i);
+            },
+          );
+        }
+      });
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+export interface OfferedSummary {
+  /** Requests measured (after the warm-up). */
+  requests: number;
+  /** Measured requests answered per second, from the first one's send to the last answer. */
+  per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  /** Worst delay of a send behind its schedule (the sender starved of CPU, or its 1 ms tick). */
+  send_lag_max_ms: number;
+}
+
+/** The worker side of `offeredLoad`: sends `make(i)` on schedule (i = 0, 1, 2…), times each until answered. */
+export async function offeredClient<T>(make: (i: number) => T): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('offeredClient runs in a worker started by offeredLoad');
+  const { n, warmup, perSecond } = (workerData as { offered: { n: number; warmup: number; perSecond: number } })
+    .offered;
+  const total = warmup + n;
+  const sentAt = new Float64Array(total);
+  const ms = new Float64Array(total);
+  let answered = 0;
+  let last = 0;
+  const all = new Promise<void>((resolve) => {
+    port.on('message', (acks: number[]) => {
+      const t = now();
+      for (const i of acks) ms[i] = t - sentAt[i]!;
+      answered += acks.length;
+      last = t;
+      if (answered === total) resolve();
+    });
+  });
+  const start = now();
+  let next = 0;
+  let lag = 0;
+  while (next < total) {
+    const due = Math.min(total, Math.floor(((now() - start) / 1000) * perSecond) + 1);
+    if (due > next) {
+      const first = next;
+      const items: T[] = [];
+      for (; next < due; next++) items.push(make(next));
+      const t = now();
+      if (next > warmup) lag = Math.max(lag, t - (start + (Math.max(first, warmup) / perSecond) * 1000));
+      sentAt.fill(t, first, next);
+      port.postMessage({ first, items });
+    }
     await new Promise<void>((r) => setTimeout(r, 1));
   }
   await all;
-  if (failure) throw failure;
+  const measured = ms.subarray(warmup).sort();
+  port.postMessage({
+    summary: {
+      requests: n,
+      per_s: Math.round(n / ((last - sentAt[warmup]!) / 1000)),
+      p50_ms: round(percentile(measured, 50)),
+      p99_ms: round(percentile(measured, 99)),
+      max_ms: round(measured.at(-1) ?? 0),
+      send_lag_max_ms: round(lag),
+    } satisfies OfferedSummary,
+  });
 }

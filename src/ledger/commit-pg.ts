@@ -154,9 +154,23 @@ export class PgCommitter implements Committer {
 
   /** Drops the session (whose lock may be gone with it) and leads again on a new one, or refuses. */
   async reset(): Promise<void> {
-    this.client?.release(true);
+    const old = this.client;
     this.client = null;
-    this.client = await PgCommitter.lead(this.db);
+    if (old) {
+      // unlock while the session still answers: a destroyed socket ends its backend (and lock) only later
+      await old.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`).catch(() => {});
+      old.release(true);
+    }
+    // a dead session's backend may still hold the lock for a moment: retry briefly before refusing
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.client = await PgCommitter.lead(this.db);
+        return;
+      } catch (e) {
+        if (attempt >= 20) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   async close(): Promise<void> {

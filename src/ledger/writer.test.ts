@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MessageChannel } from 'node:worker_threads';
 import type { DomainError } from '../platform/index.ts';
 import { engines, freshDb } from '../platform/testing.ts';
+import type { Committer } from './commit.ts';
 import { createLedger } from './service.ts';
 import { account, memoryBalances, openLedger } from './testkit.ts';
 
@@ -72,6 +74,83 @@ for (const engine of engines()) {
         assert.deepEqual(r, { id: 'post', ok: false, reason: 'pending_already_voided' });
         await ledger.close();
       } finally {
+        await t.cleanup();
+      }
+    });
+
+    it('resolves a pending of an earlier batch once when one batch posts and voids it', async () => {
+      const t = await freshDb(engine);
+      try {
+        const { ledger } = await openLedger(t.db);
+        await ledger.createAccounts([account('src'), account('dst')]);
+        await ledger.transfer({ ...pay('p', 10n), flags: { pending: true } });
+        const [post, again, voided] = await ledger.submit([
+          { id: 'post', pendingId: 'p', code: 'x', flags: { postPending: true } },
+          { id: 'post-2', pendingId: 'p', code: 'x', flags: { postPending: true } },
+          { id: 'void', pendingId: 'p', code: 'x', flags: { voidPending: true } },
+        ]);
+        assert.equal(post?.ok, true);
+        assert.deepEqual(again, { id: 'post-2', ok: false, reason: 'pending_already_posted' });
+        assert.deepEqual(voided, { id: 'void', ok: false, reason: 'pending_already_posted' });
+        assert.equal((await ledger.getTransfer('p'))?.state, 'posted');
+        assert.equal((await ledger.getAccount('dst'))?.creditsPosted, 10n);
+        await ledger.close();
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    it('answers replays of committed ids it keeps only as ids, with the stored record', async () => {
+      const t = await freshDb(engine);
+      try {
+        const { ledger } = await openLedger(t.db);
+        await ledger.createAccounts([account('src'), account('dst', { debitsMustNotExceedCredits: true })]);
+        const first = await ledger.submit([pay('a', 5n), { ...pay('b'), debitAccountId: 'dst' }]);
+        assert.deepEqual(
+          first.map((r) => r.ok),
+          [true, false],
+        );
+        // later batches: the same requests answer the same (ok and rejected), other content is a conflict
+        assert.deepEqual(await ledger.submit([pay('a', 5n), { ...pay('b'), debitAccountId: 'dst' }]), first);
+        const [changed, fresh] = await ledger.submit([pay('a', 6n), pay('c', 7n)]);
+        assert.deepEqual(changed, { id: 'a', ok: false, reason: 'exists_with_different_fields' });
+        assert.equal(fresh?.ok, true);
+        assert.equal((await ledger.getAccount('dst'))?.creditsPosted, 12n);
+        await ledger.close();
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    it('commits requests delivered by separate I/O callbacks together, not one commit each', async () => {
+      const t = await freshDb(engine);
+      const { port1, port2 } = new MessageChannel();
+      try {
+        const { ledger } = await openLedger(t.db);
+        await ledger.createAccounts([account('src'), account('dst')]);
+        let commits = 0;
+        const committer = (ledger.writer as unknown as { o: { committer: Committer } }).o.committer;
+        const persist = committer.persist.bind(committer);
+        committer.persist = (b) => {
+          commits++;
+          return persist(b);
+        };
+        // every message is its own callback with its own microtask checkpoint, as sockets are
+        const answers: Promise<unknown>[] = [];
+        const all = new Promise<void>((resolve) => {
+          port2.on('message', (i: number) => {
+            answers.push(ledger.transfer(pay(`m-${i}`)));
+            if (answers.length === 20) resolve();
+          });
+        });
+        for (let i = 0; i < 20; i++) port1.postMessage(i);
+        await all;
+        await Promise.all(answers);
+        assert.ok(commits <= 3, `${commits} commits for 20 requests`);
+        assert.equal((await ledger.getAccount('dst'))?.creditsPosted, 20n);
+        await ledger.close();
+      } finally {
+        port1.close();
         await t.cleanup();
       }
     });

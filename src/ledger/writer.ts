@@ -34,6 +34,9 @@ export interface WriterOptions {
 }
 
 const FAILED = Symbol('failed');
+/** What a commit should take when nothing presses (ms), and the least it takes whatever it costs. */
+const COMMIT_TARGET_MS = 5;
+const MIN_LIMIT = 256;
 
 export class Writer {
   private state: LedgerState;
@@ -44,12 +47,17 @@ export class Writer {
   /** A commit failed in a way that may leave memory and database apart: reload before the next one. */
   private stale = false;
   private idle: (() => void) | undefined;
+  /** Most transfers the next commit takes (see adapt). */
+  private limit: number;
+  /** Moving average of what a commit costs per transfer, in ms. */
+  private msPerTransfer = 0.01;
   /** Durable counts, for dashboards. */
   readonly committed: { accounts: number; transfers: number };
 
   constructor(o: WriterOptions) {
     this.o = o;
     this.state = o.state;
+    this.limit = Math.min(o.maxBatch, MIN_LIMIT);
     this.committed = { accounts: o.state.accounts.size, transfers: o.transfers };
   }
 
@@ -82,8 +90,11 @@ export class Writer {
       });
       if (!this.running) {
         this.running = true;
-        // A microtask, not a timer: everything enqueued in the current tick joins the first batch.
-        queueMicrotask(() => void this.drain());
+        // Not a microtask: requests arriving by I/O (sockets, worker messages) are each dispatched with a
+        // microtask checkpoint of their own, so a microtask would commit the first one alone (synchronously
+        // on SQLite) before the loop delivers the others waiting in the same poll phase: a commit per request
+        // instead of group commit. setImmediate runs right after that poll phase, with all of them queued.
+        setImmediate(() => void this.drain());
       }
     });
   }
@@ -97,7 +108,11 @@ export class Writer {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      await this.commit(this.take());
+      const jobs = this.take(this.limit);
+      const backlog = this.queue.length > 0;
+      const start = performance.now();
+      await this.commit(jobs);
+      this.adapt(jobs, backlog, performance.now() - start);
       // Let I/O and timers in between batches: a closed loop of in-process callers must not starve them.
       if (this.queue.length > 0) await new Promise<void>((r) => setImmediate(r));
     }
@@ -105,14 +120,31 @@ export class Writer {
     this.idle?.();
   }
 
-  private take(): Job[] {
+  /** Jobs from the head of the queue carrying at most `limit` transfers (at least one job). */
+  private take(limit: number): Job[] {
     let n = 0;
     let k = 0;
-    while (k < this.queue.length && (k === 0 || n + this.queue[k]!.size <= this.o.maxBatch)) {
+    while (k < this.queue.length && (k === 0 || n + this.queue[k]!.size <= limit)) {
       n += this.queue[k]!.size;
       k++;
     }
     return this.queue.splice(0, k);
+  }
+
+  /**
+   * Sizes the next batch. Everyone in a batch waits for all of it, and on SQLite a commit holds the event
+   * loop: after a stall (GC, a WAL checkpoint, a burst) one commit of the whole backlog would make its oldest
+   * waiters wait for thousands of younger ones. So the backlog is taken in commits of about COMMIT_TARGET_MS,
+   * doubling while a backlog remains (sustained load reaches maxBatch, where a commit is cheapest per
+   * transfer) and halving back once batches stay well below the limit.
+   */
+  private adapt(jobs: Job[], backlog: boolean, ms: number): void {
+    let n = 0;
+    for (const j of jobs) n += j.size;
+    if (n >= 32) this.msPerTransfer += 0.2 * (ms / n - this.msPerTransfer);
+    const floor = Math.min(this.o.maxBatch, Math.max(MIN_LIMIT, Math.round(COMMIT_TARGET_MS / this.msPerTransfer)));
+    if (backlog) this.limit = Math.min(this.o.maxBatch, this.limit * 2);
+    else if (n < this.limit / 4) this.limit = Math.max(floor, this.limit >> 1);
   }
 
   private async commit(jobs: Job[]): Promise<void> {
@@ -157,12 +189,19 @@ export class Writer {
     }
   }
 
-  /** Loads the pending transfers a batch resolves that are not in memory (already resolved, or unknown). */
+  /**
+   * Loads the records a batch needs that are not in memory: pending transfers it resolves (already resolved,
+   * or unknown) and committed transfers it replays (the id cache keeps ids only).
+   */
   private async prefetch(jobs: Job[]): Promise<void> {
+    const s = this.state;
     const missing: string[] = [];
-    for (const j of jobs) for (const id of j.pendingIds ?? []) if (!this.state.find(id)) missing.push(id);
+    for (const j of jobs) {
+      if (j.pendingIds) for (const id of j.pendingIds) if (!s.find(id)) missing.push(id);
+      if (j.submits) for (const t of j.submits) if (s.known(t.id) && !s.find(t.id)) missing.push(t.id);
+    }
     if (missing.length === 0) return;
-    for (const r of await findTransfers(this.o.db, missing)) if (!this.state.find(r.id)) this.state.remember(r);
+    for (const r of await findTransfers(this.o.db, missing)) if (!s.find(r.id)) s.remember(r);
   }
 
   /** A submitted id is already in the database: cache what is stored so the retry answers it as a replay. */

@@ -39,26 +39,35 @@ export class LedgerState {
   /** Every open pending transfer: never evicted, they are needed to post, void and expire. */
   readonly pending = new Map<string, TransferRecord>();
   /**
-   * Recently recorded transfers by id, for idempotent replays: a cache in two generations (dropping the
-   * older one whole is far cheaper than evicting entry by entry). On a miss the database decides.
+   * Records the current batch recorded, resolved or loaded from the database, by id; emptied once the batch
+   * is durable. Only ids outlive their batch (below): a record per cached id would keep a large, pointer-rich
+   * old generation alive for V8's major GC to mark and compact, stalling the writer for 100+ ms.
    */
-  recent = new Map<string, TransferRecord>();
-  private older = new Map<string, TransferRecord>();
+  private readonly records = new Map<string, TransferRecord>();
+  /**
+   * Ids of recently committed transfers, for idempotent replays: a cache in two generations (dropping the
+   * older one whole is far cheaper than evicting entry by entry). A hit means "exists": the writer loads the
+   * record from the database before applying (prefetch). On a miss the database's unique index decides.
+   */
+  private ids = new Set<string>();
+  private olderIds = new Set<string>();
   /** Last sequence number assigned. */
   seq = 0;
   private readonly undo: unknown[] = [];
 
+  /** The record with this id, if in memory: recorded, resolved or loaded in this batch, or pending. */
   find(id: string): TransferRecord | undefined {
-    return (
-      this.recent.get(id) ??
-      (this.older.size > 0 ? this.older.get(id) : undefined) ??
-      (this.pending.size > 0 ? this.pending.get(id) : undefined)
-    );
+    return this.records.get(id) ?? (this.pending.size > 0 ? this.pending.get(id) : undefined);
+  }
+
+  /** A committed transfer has this id (as far as the cache remembers): its record must be loaded to answer. */
+  known(id: string): boolean {
+    return this.ids.has(id) || (this.olderIds.size > 0 && this.olderIds.has(id));
   }
 
   /** Caches a record read from the database (it is durable: nothing to undo). */
   remember(r: TransferRecord): void {
-    this.recent.set(r.id, r);
+    this.records.set(r.id, r);
   }
 
   mark(b: Batch): Mark {
@@ -86,7 +95,7 @@ export class LedgerState {
         a.debitsPosted = dP;
         a.creditsPending = cp;
         a.creditsPosted = cP;
-      } else if (k === RECORDED) this.recent.delete(u.pop() as string);
+      } else if (k === RECORDED) this.records.delete(u.pop() as string);
       else if (k === OPENED) this.pending.delete(u.pop() as string);
       else if (k === CLOSED) {
         const state = u.pop() as PendingState;
@@ -102,9 +111,12 @@ export class LedgerState {
     b.history.length = m.history;
   }
 
-  /** The batch is durable: forget how to undo it. */
+  /** The batch is durable: forget how to undo it, keep only the ids of its records. */
   settle(): void {
     this.undo.length = 0;
+    if (this.records.size === 0) return;
+    for (const id of this.records.keys()) this.ids.add(id);
+    this.records.clear();
   }
 
   addAccount(b: Batch, a: AccountRecord): void {
@@ -122,7 +134,7 @@ export class LedgerState {
   /** Records a new transfer; callers have checked with find() that the id is not known. */
   record(b: Batch, r: TransferRecord): void {
     this.undo.push(r.id, RECORDED);
-    this.recent.set(r.id, r);
+    this.records.set(r.id, r);
     b.transfers.push(r);
   }
 
@@ -135,13 +147,15 @@ export class LedgerState {
     this.undo.push(r, r.state, CLOSED);
     r.state = state;
     this.pending.delete(r.id);
+    // later members of this batch resolving it again must find it (already posted, voided, expired)
+    this.records.set(r.id, r);
     b.resolved.push(r);
   }
 
-  /** Keeps at most about `max` cached ids (only between batches: the journal may point at them). */
+  /** Keeps at most about `max` cached ids. */
   evict(max: number): void {
-    if (this.recent.size < max / 2) return;
-    this.older = this.recent;
-    this.recent = new Map();
+    if (this.ids.size < max / 2) return;
+    this.olderIds = this.ids;
+    this.ids = new Set();
   }
 }

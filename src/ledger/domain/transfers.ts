@@ -210,7 +210,7 @@ function pendingProblem(
 /** Post (fully or partly) or void a pending transfer: its reservation is released either way. */
 function resolve(s: LedgerState, b: Batch, t: TransferInput, flags: number, now: number): TransferRecord {
   const post = (flags & POST) !== 0;
-  const p = s.pending.get(t.pendingId!) ?? s.recent.get(t.pendingId!);
+  const p = s.find(t.pendingId!);
   const problem = pendingProblem(p, t, post, now);
   if (problem || !p) {
     const r = reject(s, b, t, problem ?? 'pending_not_found', now);

@@ -1,12 +1,16 @@
 /**
- * IMTS through its public JSON API: the platform runs as its own process (as deployed), autocannon
- * drives pacs.008 messages from five banks with OAuth tokens, each a fresh message that settles at once.
+ * IMTS through its public API: the platform runs as its own process (as deployed), autocannon drives
+ * pacs.008 messages from five banks with OAuth tokens, each a fresh message that settles at once. As JSON,
+ * or (`via: 'xml'`) as ISO 20022 XML which the platform validates against the official XSDs
+ * (NDFI_ISO20022_XSD_DIR pointed at ../shared/iso20022/xsd) besides its own parser's checks.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { exportJWK, generateKeyPair } from 'jose';
+import { build, formatAmount, type Pacs008 } from '../packages/iso20022/index.ts';
+import { officialXsdDir } from '../packages/iso20022/testing.ts';
 import { fetchAccessToken, totpCode } from '../src/platform/index.ts';
 import { tempDir } from '../src/platform/testing.ts';
 import { cores, emit, round } from './lib.ts';
@@ -22,8 +26,9 @@ async function waitReady(url: string): Promise<void> {
 }
 
 export async function run(
-  opts: { amount?: number; connections?: number; engine?: 'sqlite' | 'postgres' } = {},
+  opts: { amount?: number; connections?: number; engine?: 'sqlite' | 'postgres'; via?: 'json' | 'xml' } = {},
 ): Promise<void> {
+  const via = opts.via ?? 'json';
   const tmp = tempDir();
   const port = 18000 + (process.pid % 1000);
   const url = `http://127.0.0.1:${port}`;
@@ -46,6 +51,7 @@ export async function run(
         NDFI_RATE_LIMIT_PER_MINUTE: '100000000',
         DATABASE_URL: engine === 'postgres' ? (process.env.DATABASE_URL ?? '') : '',
         NATS_URL: '',
+        ...(via === 'xml' ? { NDFI_ISO20022_XSD_DIR: officialXsdDir() } : {}),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
@@ -94,31 +100,11 @@ export async function run(
             return {
               ...req,
               headers: {
-                'content-type': 'application/json',
+                'content-type': via === 'xml' ? 'application/xml' : 'application/json',
                 authorization: `Bearer ${from.token}`,
                 'idempotency-key': `k${i}`,
               },
-              body: JSON.stringify({
-                grpHdr: {
-                  msgId: `B${i}`,
-                  creDtTm: '2026-11-23T10:00:00+05:00',
-                  nbOfTxs: 1,
-                  sttlmInf: { sttlmMtd: 'CLRG' },
-                  instgAgt: { finInstnId: { bicfi: from.bic } },
-                },
-                cdtTrfTxInf: [
-                  {
-                    pmtId: { endToEndId: `E${i}`, txId: `T${i}` },
-                    intrBkSttlmAmt: { amount: '100.00', ccy: 'KZT' },
-                    intrBkSttlmDt: '2026-11-23',
-                    chrgBr: 'SLEV',
-                    dbtr: { nm: 'Payer' },
-                    dbtrAgt: { finInstnId: { bicfi: from.bic } },
-                    cdtrAgt: { finInstnId: { bicfi: to.bic } },
-                    cdtr: { nm: 'Payee' },
-                  },
-                ],
-              }),
+              body: pacs008(via, i, from.bic, to.bic),
             };
           },
         },
@@ -127,7 +113,7 @@ export async function run(
     emit({
       bench: 'imts.settle',
       engine,
-      via: 'http-json',
+      via: `http-${via}`,
       payments: result.requests.sent,
       errors: result.non2xx + result.errors,
       connections: opts.connections ?? 64,
@@ -144,4 +130,31 @@ export async function run(
   }
 }
 
-if (import.meta.main) await run();
+/** One pacs.008 of one 100 KZT transaction, as the JSON API or as ISO 20022 XML. */
+function pacs008(via: 'json' | 'xml', i: number, from: string, to: string): string {
+  const message = {
+    grpHdr: {
+      msgId: `B${i}`,
+      creDtTm: '2026-11-23T10:00:00+05:00',
+      nbOfTxs: 1,
+      sttlmInf: { sttlmMtd: 'CLRG' },
+      instgAgt: { finInstnId: { bicfi: from } },
+    },
+    cdtTrfTxInf: [
+      {
+        pmtId: { endToEndId: `E${i}`, txId: `T${i}` },
+        intrBkSttlmAmt: { amount: 10_000n, ccy: 'KZT' },
+        intrBkSttlmDt: '2026-11-23',
+        chrgBr: 'SLEV',
+        dbtr: { nm: 'Payer' },
+        dbtrAgt: { finInstnId: { bicfi: from } },
+        cdtrAgt: { finInstnId: { bicfi: to } },
+        cdtr: { nm: 'Payee' },
+      },
+    ],
+  };
+  if (via === 'xml') return build({ type: 'pacs.008.001.09', message: message as unknown as Pacs008 });
+  return JSON.stringify(message, (_k, v) => (typeof v === 'bigint' ? formatAmount(v, 'KZT') : v));
+}
+
+if (import.meta.main) await run({ via: process.argv.includes('--xml') ? 'xml' : 'json' });

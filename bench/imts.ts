@@ -124,7 +124,8 @@ async function benchSettle(engine: 'sqlite' | 'postgres', n: number): Promise<vo
 export async function run(): Promise<void> {
   benchGridlock();
   for (const engine of benchEngines()) await benchSettle(engine, 30_000);
-  await runHttp();
+  await runHttp({ via: 'json' });
+  await runHttp({ via: 'xml' });
 }
 
 if (import.meta.main) await run();

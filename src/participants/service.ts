@@ -91,6 +91,7 @@ export class ParticipantsService {
   private readonly ids: IdGenerator;
   private readonly ca: PlatformCa;
   private readonly cache = new Map<string, { p: Participant; until: number }>();
+  private readonly bicCache = new Map<string, { p: Participant; until: number }>();
 
   constructor(deps: { db: Db; clock: Clock; ids: IdGenerator; ca: PlatformCa }) {
     this.db = deps.db;
@@ -137,6 +138,7 @@ export class ParticipantsService {
       return { ...p, status };
     });
     this.cache.delete(id);
+    if (updated.bic) this.bicCache.delete(updated.bic);
     return updated;
   }
 
@@ -158,8 +160,14 @@ export class ParticipantsService {
     return store.get(this.db, id);
   }
 
-  byBic(bic: string): Promise<Participant | undefined> {
-    return store.byBic(this.db, bic);
+  /** By BIC, as fresh as `cached`: settlement systems ask for every payment. */
+  async byBic(bic: string): Promise<Participant | undefined> {
+    const hit = this.bicCache.get(bic);
+    const now = this.clock.nowMs();
+    if (hit && hit.until > now) return hit.p;
+    const p = await store.byBic(this.db, bic);
+    if (p) this.bicCache.set(bic, { p, until: now + 1000 });
+    return p;
   }
 
   /** Status changes take effect within a second across every process sharing the database. */

@@ -229,8 +229,28 @@ export function createAccessTokenVerifier(opts: {
 }): (token: string) => Promise<AccessTokenClaims> {
   const clock = opts.clock ?? systemClock;
   const issuer = opts.issuer.replace(/\/+$/, '');
+  // Tokens that verified, by their exact text: a client presents one token for many requests, and an ES256
+  // verification costs more than the rest of a payment's processing. Only the expiry is rechecked on a
+  // hit; the participant's status is checked per request by the caller either way. Two generations bound it.
+  let verified = new Map<string, AccessTokenClaims>();
+  let older = new Map<string, AccessTokenClaims>();
   return async (token) => {
     if (typeof token !== 'string' || token.length === 0 || token.length > 8192) throw badToken('malformed');
+    const known = verified.get(token) ?? older.get(token);
+    if (known) {
+      if (known.expiresAt <= clock.nowMs()) throw badToken('expired');
+      return known;
+    }
+    const claims = await verify(token);
+    if (verified.size >= VERIFIED_TOKENS / 2) {
+      older = verified;
+      verified = new Map();
+    }
+    verified.set(token, claims);
+    return claims;
+  };
+
+  async function verify(token: string): Promise<AccessTokenClaims> {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, opts.publicKey, {
@@ -254,8 +274,11 @@ export function createAccessTokenVerifier(opts: {
       scopes: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
       expiresAt: (exp as number) * 1000,
     };
-  };
+  }
 }
+
+/** Verified access tokens kept (about; see createAccessTokenVerifier). */
+const VERIFIED_TOKENS = 20_000;
 
 const badToken = (why: string) => new DomainError('unauthorized', `invalid access token: ${why}`);
 

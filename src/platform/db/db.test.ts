@@ -73,5 +73,37 @@ for (const engine of engines()) {
         await t.cleanup();
       }
     });
+
+    it('commits concurrent transactions independently: a failing one rolls back alone', async () => {
+      const t = await freshDb(engine);
+      try {
+        await t.db.exec('CREATE TABLE k (id TEXT PRIMARY KEY)');
+        let commits = 0;
+        t.db.onCommit(() => commits++);
+        const results = await Promise.allSettled(
+          ['a', 'b', 'bad', 'c'].map((id) =>
+            t.db.transaction(async (tx) => {
+              await tx.exec('INSERT INTO k (id) VALUES ($1)', [id]);
+              if (id === 'bad') throw new Error('refused');
+              await tx.exec('INSERT INTO k (id) VALUES ($1)', [`${id}2`]);
+              return id;
+            }),
+          ),
+        );
+        assert.deepEqual(
+          results.map((r) => r.status),
+          ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+        );
+        const rows = await t.db.query<{ id: string }>('SELECT id FROM k ORDER BY id');
+        assert.deepEqual(
+          rows.map((r) => r.id),
+          ['a', 'a2', 'b', 'b2', 'c', 'c2'],
+        );
+        // SQLite shares one COMMIT (one fsync) among the transactions of a turn; PostgreSQL commits each
+        if (engine === 'sqlite') assert.equal(commits, 1);
+      } finally {
+        await t.cleanup();
+      }
+    });
   });
 }

@@ -10,6 +10,12 @@ type Bindable = string | bigint | number | null | Uint8Array;
 const bind = (params: readonly SqlValue[]): Bindable[] =>
   params.map((p) => (typeof p === 'boolean' ? (p ? 1n : 0n) : p));
 
+interface PendingTx {
+  fn: (tx: Queryable) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
 /**
  * node:sqlite in WAL mode with synchronous=FULL: a commit returns only after it is on disk. The API is
  * synchronous, so one connection serves the process; an async mutex keeps a transaction's statements
@@ -95,27 +101,67 @@ export class SqliteDb implements Db {
     return this.exec(sql, params);
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * Runs fn in a transaction, shared with every other transaction requested in the same turn of the event
+   * loop: one BEGIN … COMMIT for all of them, each in a savepoint of its own, so one failing is rolled back
+   * alone and the others commit. With synchronous=FULL every COMMIT is an fsync that holds the event loop;
+   * modules committing separately (payments, their notices, idempotent answers) shared none before.
+   * Each caller resolves only after the shared COMMIT, so nothing is acknowledged before it is durable.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.batch.push({ fn, resolve, reject } as PendingTx);
+      if (!this.batchScheduled) {
+        this.batchScheduled = true;
+        setImmediate(() => void this.runBatch());
+      }
+    });
+  }
+
+  private batch: PendingTx[] = [];
+  private batchScheduled = false;
+
+  private async runBatch(): Promise<void> {
     const prev = this.lock;
     let release!: () => void;
     this.lock = new Promise<void>((r) => {
       release = r;
     });
     await prev;
-    this.db.exec('BEGIN IMMEDIATE');
-    this.inTx = true;
+    // taken once the connection is ours: whatever was requested while waiting joins this commit
+    this.batchScheduled = false;
+    const batch = this.batch;
+    this.batch = [];
+    const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      const r = await fn(this.direct);
+      this.db.exec('BEGIN IMMEDIATE');
+      this.inTx = true;
+      for (const t of batch) {
+        this.db.exec('SAVEPOINT tx');
+        try {
+          const value = await t.fn(this.direct);
+          this.db.exec('RELEASE tx');
+          results.push({ ok: true, value });
+        } catch (error) {
+          this.db.exec('ROLLBACK TO tx');
+          this.db.exec('RELEASE tx');
+          results.push({ ok: false, error });
+        }
+      }
       this.db.exec('COMMIT');
-      this.committed();
-      return r;
     } catch (e) {
-      this.db.exec('ROLLBACK');
-      throw e;
-    } finally {
+      // the transaction as a whole failed (COMMIT, or a statement that rolled everything back): nobody's
+      // work is durable
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
       this.inTx = false;
       release();
+      for (const t of batch) t.reject(e);
+      return;
     }
+    this.inTx = false;
+    release();
+    if (results.some((r) => r.ok)) this.committed();
+    results.forEach((r, i) => (r.ok ? batch[i]!.resolve(r.value) : batch[i]!.reject(r.error)));
   }
 
   private readonly commitListeners: (() => void)[] = [];
@@ -129,6 +175,8 @@ export class SqliteDb implements Db {
   }
 
   async close(): Promise<void> {
+    // transactions requested before close still run
+    while (this.batchScheduled) await new Promise<void>((r) => setImmediate(r));
     await this.lock;
     this.cache.clear();
     this.db.close();

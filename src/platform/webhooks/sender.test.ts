@@ -50,6 +50,17 @@ async function setup(engine: 'sqlite' | 'postgres', opts: Partial<WebhookSenderO
   return { ...t, clock, ids, rx, secret, endpoints, sender, enqueue, deliveries, verify, cleanup };
 }
 
+/** Counts statements run outside a transaction (each its own commit): the sender's claims. */
+function countWrites(db: { query: (...a: never[]) => Promise<unknown> }) {
+  let n = 0;
+  const query = db.query.bind(db);
+  db.query = ((...a: never[]) => {
+    if (String(a[0]).trimStart().startsWith('UPDATE')) n++;
+    return query(...a);
+  }) as typeof db.query;
+  return { autoCommitted: () => n };
+}
+
 for (const engine of engines()) {
   describe(`webhook delivery on ${engine}`, () => {
     it('sends a committed delivery once, signed; never one whose transaction rolled back', async () => {
@@ -327,7 +338,7 @@ for (const engine of engines()) {
         await s.enqueue({ n: 1 });
         const now = s.clock.now().toISOString();
         const lease = new Date(s.clock.nowMs() + 65_000).toISOString();
-        const dead = await claimDue(s.db, now, lease, 'dead-sender');
+        const [dead] = await claimDue(s.db, now, lease, 'dead-sender');
         assert.ok(dead);
         assert.equal((await s.sender.runDue()).attempted, 0); // leased: not due
         s.clock.advance(65_000);
@@ -358,6 +369,46 @@ for (const engine of engines()) {
         assert.doesNotMatch(log, /PAYLOAD-MARKER/);
         assert.equal(log.includes(s.secret), false);
         assert.equal(log.includes(s.secret.slice(6)), false);
+      } finally {
+        await s.cleanup();
+      }
+    });
+
+    it('claims and records many deliveries in a few commits, not two per delivery', async () => {
+      const s = await setup(engine, { concurrency: 2 });
+      try {
+        for (let i = 0; i < 100; i++) await s.enqueue({ i });
+        let commits = 0;
+        s.db.onCommit(() => commits++);
+        const writes = countWrites(s.db);
+        const r = await s.sender.runDue();
+        assert.equal(r.delivered, 100);
+        assert.equal(s.rx.received.length, 100);
+        // 100 deliveries: claims of 16 (7) and outcomes group-committed, far fewer than 200 statements alone
+        assert.ok(writes.autoCommitted() <= 12, `${writes.autoCommitted()} claim statements`);
+        assert.ok(commits < 60, `${commits} result commits`);
+        assert.ok((await s.deliveries()).every((d) => d.status === 'delivered' && d.attempts === 1));
+      } finally {
+        await s.cleanup();
+      }
+    });
+
+    it('a sender stopping mid-claim gives back what it did not attempt, uncounted and due at once', async () => {
+      const s = await setup(engine, { concurrency: 1 });
+      try {
+        for (let i = 0; i < 5; i++) await s.enqueue({ i });
+        // the first send stops the sender: the other four of its claim were never attempted
+        s.rx.respond = () => {
+          void s.sender.stop();
+          return 200;
+        };
+        const r = await s.sender.runDue();
+        assert.equal(r.attempted, 1);
+        const all = await s.deliveries();
+        assert.equal(all.filter((d) => d.status === 'delivered').length, 1);
+        const rest = all.filter((d) => d.status === 'pending');
+        assert.equal(rest.length, 4);
+        assert.ok(rest.every((d) => d.attempts === 0 && d.nextAttemptAt! <= s.clock.now().toISOString()));
       } finally {
         await s.cleanup();
       }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import type { Db } from '../db/index.ts';
+import { type Db, GroupCommit } from '../db/index.ts';
 import type { Logger } from '../logger.ts';
 import { backoffDelay } from './backoff.ts';
 import { signWebhook } from './signature.ts';
-import { type Claimed, claimDue, finish, hasDue, type Outcome, resetForRedelivery } from './store.ts';
+import { type Claimed, claimDue, finish, hasDue, type Outcome, releaseClaims, resetForRedelivery } from './store.ts';
 import type { WebhookTarget } from './types.ts';
 
 export interface WebhookSenderOptions {
@@ -42,6 +42,16 @@ export interface WebhookRunResult {
 const LEASE_MARGIN_MS = 60_000;
 /** Rounds of "claim came back empty yet rows look due" (a claim racing another sender's) before giving up. */
 const MAX_EMPTY_CLAIMS = 20;
+/** Deliveries a worker claims at once. */
+const CLAIM_SIZE = 16;
+
+/** An attempt's outcome waiting for its group commit; `recorded` tells whether the lease still held. */
+interface Finishing {
+  claimed: Claimed;
+  deliveredTo: string[];
+  outcome: Outcome;
+  recorded: boolean;
+}
 
 /**
  * Sends pending webhook deliveries, each to every endpoint of its participant that has not yet
@@ -69,6 +79,7 @@ export class WebhookSender {
   private started = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly finishes: GroupCommit<Finishing>;
 
   constructor(opts: WebhookSenderOptions) {
     this.db = opts.db;
@@ -83,11 +94,15 @@ export class WebhookSender {
     this.concurrency = opts.concurrency ?? 8;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
     this.random = opts.random ?? Math.random;
+    this.finishes = new GroupCommit(this.db, async (tx, items) => {
+      for (const f of items) f.recorded = await finish(tx, f.claimed, f.deliveredTo, f.outcome);
+    });
   }
 
   /**
    * Attempts every delivery due now, once: rows retried during this run are due after its start, so
-   * they wait for a later run.
+   * they wait for a later run. Each worker claims a few deliveries at a time and sends them in turn; the
+   * outcomes of all workers are written together (group commit), a commit per batch rather than per send.
    */
   async runDue(): Promise<WebhookRunResult> {
     const dueBy = this.clock.now().toISOString();
@@ -97,16 +112,31 @@ export class WebhookSender {
     const worker = async () => {
       let empty = 0;
       while (!this.stopped) {
-        const leaseUntil = new Date(this.clock.nowMs() + this.timeoutMs + LEASE_MARGIN_MS).toISOString();
-        const c = await claimDue(this.db, dueBy, leaseUntil, randomUUID());
-        if (!c) {
+        // the lease covers the whole claim sent one after another, each up to the timeout
+        const leaseUntil = new Date(this.clock.nowMs() + this.timeoutMs * CLAIM_SIZE + LEASE_MARGIN_MS).toISOString();
+        const claimed = await claimDue(this.db, dueBy, leaseUntil, randomUUID(), CLAIM_SIZE);
+        if (claimed.length === 0) {
           if (++empty <= MAX_EMPTY_CLAIMS && (await hasDue(this.db, dueBy))) continue;
           return;
         }
         empty = 0;
-        const status = await this.attempt(c);
-        result.attempted++;
-        result[status === 'pending' ? 'retrying' : status]++;
+        // outcomes are recorded together once the claim is sent: a commit per claim, not per delivery (a
+        // crash in between re-sends them after the lease: at-least-once, receivers dedupe by webhook-id)
+        const outcomes: Finishing[] = [];
+        try {
+          for (const [i, c] of claimed.entries()) {
+            if (this.stopped) {
+              await releaseClaims(this.db, claimed.slice(i), this.clock.now().toISOString());
+              return;
+            }
+            const f = await this.attempt(c);
+            outcomes.push(f);
+            result.attempted++;
+            result[f.outcome.status === 'pending' ? 'retrying' : f.outcome.status]++;
+          }
+        } finally {
+          await this.record(outcomes);
+        }
       }
     };
     // allSettled: if one worker's database write fails, still wait for the others' sends before returning.
@@ -142,7 +172,8 @@ export class WebhookSender {
     this.nudge();
   }
 
-  private async attempt(c: Claimed): Promise<Outcome['status']> {
+  /** Sends one claimed delivery to its endpoints; the outcome is for the caller to record. */
+  private async attempt(c: Claimed): Promise<Finishing> {
     const log = { deliveryId: c.id, participantId: c.participantId, attempt: c.attempts };
     const done = new Set(c.deliveredTo);
     const errors: string[] = [];
@@ -180,12 +211,21 @@ export class WebhookSender {
                 now + backoffDelay(c.attempts, this.baseDelayMs, this.maxDelayMs, this.random),
               ).toISOString(),
             };
-    if (!(await finish(this.db, c, [...done], outcome))) {
-      this.logger.warn(log, 'webhook lease lost before the result was recorded; another sender owns it now');
-    } else if (outcome.status === 'failed') {
-      this.logger.warn(log, 'webhook delivery failed permanently');
+    return { claimed: c, deliveredTo: [...done], outcome, recorded: false };
+  }
+
+  /** Writes outcomes in one commit (with other workers' waiting ones); a lost lease leaves its row alone. */
+  private async record(outcomes: Finishing[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.finishes.addAll(outcomes);
+    for (const f of outcomes) {
+      const log = { deliveryId: f.claimed.id, participantId: f.claimed.participantId, attempt: f.claimed.attempts };
+      if (!f.recorded) {
+        this.logger.warn(log, 'webhook lease lost before the result was recorded; another sender owns it now');
+      } else if (f.outcome.status === 'failed') {
+        this.logger.warn(log, 'webhook delivery failed permanently');
+      }
     }
-    return outcome.status;
   }
 
   private async post(

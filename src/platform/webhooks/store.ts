@@ -22,39 +22,57 @@ export interface Claimed {
 }
 
 /**
- * Takes the oldest due pending delivery and leases it: pushes next_attempt_at to `leaseUntil` (so no
- * other sender finds it due; if this one dies, it becomes due again then: at-least-once) and counts the
- * attempt up front, so a delivery that crashes its sender still runs out of attempts.
+ * Takes up to `limit` of the oldest due pending deliveries and leases them: pushes next_attempt_at to
+ * `leaseUntil` (so no other sender finds them due; if this one dies, they become due again then:
+ * at-least-once) and counts the attempt up front, so a delivery that crashes its sender still runs out of
+ * attempts.
  *
  * One auto-committed statement, not db.transaction: that would fire onCommit, which nudges the sender
- * back to itself. PostgreSQL: SKIP LOCKED lets parallel senders take different rows instead of queueing
- * on the same one. SQLite: one process, one connection; the statement is atomic on its own.
+ * back to itself. One statement for many rows: on SQLite every auto-commit is an fsync holding the event
+ * loop, so a claim per delivery cost more than the payments that caused them. PostgreSQL: SKIP LOCKED lets
+ * parallel senders take different rows instead of queueing on the same ones.
  */
 export async function claimDue(
   q: Queryable,
   dueBy: string,
   leaseUntil: string,
   token: string,
-): Promise<Claimed | null> {
+  limit = 1,
+): Promise<Claimed[]> {
   const lock = q.engine === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
-  const [r] = await q.query<DeliveryRow>(
+  const rows = await q.query<DeliveryRow>(
     `UPDATE webhook_deliveries SET next_attempt_at = $1, lease_token = $2, attempts = attempts + 1
-     WHERE id = (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $3
-                 ORDER BY next_attempt_at LIMIT 1 ${lock})
+     WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $3
+                  ORDER BY next_attempt_at LIMIT $4 ${lock})
      RETURNING ${DELIVERY_COLUMNS}`,
-    [leaseUntil, token, dueBy],
+    [leaseUntil, token, dueBy, limit],
   );
-  if (!r) return null;
-  return {
-    id: r.id,
-    participantId: r.participant_id,
-    eventType: r.event_type,
-    payload: r.payload,
-    createdAt: r.created_at,
-    attempts: Number(r.attempts),
-    deliveredTo: JSON.parse(r.delivered_to),
-    token,
-  };
+  return rows
+    .map((r) => ({
+      id: r.id,
+      participantId: r.participant_id,
+      eventType: r.event_type,
+      payload: r.payload,
+      createdAt: r.created_at,
+      attempts: Number(r.attempts),
+      deliveredTo: JSON.parse(r.delivered_to) as string[],
+      token,
+    }))
+    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Gives back leased deliveries that were never attempted (a sender stopping with part of its claim left):
+ * due again now, the attempt counted at claim uncounted.
+ */
+export async function releaseClaims(q: Queryable, claims: Claimed[], now: string): Promise<void> {
+  for (const c of claims) {
+    await q.exec(
+      `UPDATE webhook_deliveries SET next_attempt_at = $1, attempts = attempts - 1, lease_token = NULL
+       WHERE id = $2 AND lease_token = $3`,
+      [now, c.id, c.token],
+    );
+  }
 }
 
 /** Whether anything is due (unlocked read): tells an empty claim caused by a race from an empty queue. */

@@ -2,12 +2,15 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage, setUnauthorizedHandler } from './api.ts';
 import { Shell } from './components/Shell.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
+import { IcsCyclePage } from './pages/ics/IcsCyclePage.tsx';
+import { IcsCyclesPage } from './pages/ics/IcsCyclesPage.tsx';
+import { IcsPaymentsPage } from './pages/ics/IcsPaymentsPage.tsx';
 import { ImtsMonitorPage } from './pages/imts/ImtsMonitorPage.tsx';
 import { ImtsPaymentsPage } from './pages/imts/ImtsPaymentsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MyOrganizationPage } from './pages/MyOrganizationPage.tsx';
 import { ParticipantsPage } from './pages/ParticipantsPage.tsx';
-import { canListParticipants, canUseImts } from './roles.ts';
+import { canListParticipants, canUseIcs, canUseImts } from './roles.ts';
 import type { Me } from './types.ts';
 import { type Route, useHashRoute } from './useHashRoute.ts';
 
@@ -15,7 +18,7 @@ type Session = { state: 'loading' } | { state: 'anonymous'; notice?: string } | 
 
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'loading' });
-  const [route, navigate, detail] = useHashRoute();
+  const [route, navigate, detail, query] = useHashRoute();
 
   useEffect(() => {
     let cancelled = false;
@@ -62,16 +65,19 @@ export function App() {
   const { me } = session;
   const seesRegistry = canListParticipants(me);
   // A participant's staff never land on the registry, oversight staff have no "my organization" screen, and
-  // IMTS is for banks and oversight only.
+  // IMTS and ICS are for banks and oversight only.
   const isImts = route === 'imts' || route === 'imts-payments';
+  const isIcs = route === 'ics' || route === 'ics-cycles' || route === 'ics-payments';
   const effective: Route =
     route === 'participants' && !seesRegistry
       ? 'dashboard'
       : route === 'my-organization' && seesRegistry
         ? 'dashboard'
-        : isImts && !canUseImts(me)
+        : (isImts && !canUseImts(me)) || (isIcs && !canUseIcs(me))
           ? 'dashboard'
-          : route;
+          : route === 'ics-cycles' && !detail
+            ? 'ics'
+            : route;
 
   return (
     <Shell me={me} route={effective} onNavigate={navigate} onLogout={logout}>
@@ -80,6 +86,9 @@ export function App() {
       {effective === 'my-organization' && <MyOrganizationPage />}
       {effective === 'imts' && <ImtsMonitorPage me={me} />}
       {effective === 'imts-payments' && <ImtsPaymentsPage me={me} paymentId={detail} />}
+      {effective === 'ics' && <IcsCyclesPage me={me} />}
+      {effective === 'ics-cycles' && detail && <IcsCyclePage me={me} detail={detail} />}
+      {effective === 'ics-payments' && <IcsPaymentsPage me={me} paymentId={detail} query={query} />}
     </Shell>
   );
 }

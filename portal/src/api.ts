@@ -1,6 +1,14 @@
 import type {
+  CurrentCycle,
+  Cycle,
+  CyclePage,
+  CycleReportRow,
+  CycleStatus,
   Dashboard,
   FieldIssue,
+  IcsPayment,
+  IcsPaymentPage,
+  IcsPaymentStatus,
   ImtsBalance,
   LedgerAccount,
   LiquidityInput,
@@ -96,6 +104,15 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
 }
 
 const IMTS = '/api/imts/v1';
+const ICS = '/api/ics/v1';
+
+/** `?a=1&b=2` of the parameters that are set, or ''. */
+function queryOf(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
 
 export const api = {
   login: (username: string, password: string, totp: string) =>
@@ -111,17 +128,9 @@ export const api = {
     request<Participant>('POST', `/api/participants/v1/participants/${encodeURIComponent(id)}/${action}`, { reason }),
 
   imts: {
-    /**
-     * One page of payments, oldest first, in pages of the server's default size (100): the server reads
-     * query strings without type coercion, so a `limit` sent as text is refused.
-     */
-    payments: (q: { status?: PaymentStatus | undefined; after?: string | undefined }) => {
-      const params = new URLSearchParams();
-      if (q.status) params.set('status', q.status);
-      if (q.after) params.set('after', q.after);
-      const query = params.toString();
-      return request<PaymentPage>('GET', `${IMTS}/payments${query ? `?${query}` : ''}`);
-    },
+    /** One page of payments, oldest first, in pages of the server's default size (100). */
+    payments: (q: { status?: PaymentStatus | undefined; after?: string | undefined }) =>
+      request<PaymentPage>('GET', `${IMTS}/payments${queryOf(q)}`),
     payment: (id: string) => request<Payment>('GET', `${IMTS}/payments/${encodeURIComponent(id)}`),
     queue: () => request<{ items: Payment[] }>('GET', `${IMTS}/queue`),
     balance: () => request<ImtsBalance>('GET', `${IMTS}/balance`),
@@ -131,6 +140,24 @@ export const api = {
     resolveGridlock: () => request<{ settled: number; amount: string }>('POST', `${IMTS}/gridlock/resolve`, {}),
     liquidity: (input: LiquidityInput) => request<{ available: string }>('POST', `${IMTS}/liquidity`, input),
     endOfDay: () => request<{ rejected?: unknown[] } | undefined>('POST', `${IMTS}/end-of-day`, {}),
+  },
+  ics: {
+    /** Clearing cycles, latest first, in pages of the server's default size (50); `before` is the cursor. */
+    cycles: (q: { status?: CycleStatus | undefined; before?: string | undefined } = {}) =>
+      request<CyclePage>('GET', `${ICS}/cycles${queryOf(q)}`),
+    current: () => request<CurrentCycle>('GET', `${ICS}/cycles/current`),
+    cycle: (id: string) => request<Cycle>('GET', `${ICS}/cycles/${encodeURIComponent(id)}`),
+    closeCycle: (id: string) => request<Cycle>('POST', `${ICS}/cycles/${encodeURIComponent(id)}/close`, {}),
+    /** A closed cycle's report: every participant's row for oversight, the bank's own row otherwise. */
+    report: (id: string) =>
+      request<{ cycleId: string; items: CycleReportRow[] }>('GET', `${ICS}/cycles/${encodeURIComponent(id)}/report`),
+    /** Payments of a cycle (default: the open one), oldest first, in pages of the server's default size (100). */
+    payments: (q: {
+      cycleId?: string | undefined;
+      status?: IcsPaymentStatus | undefined;
+      after?: string | undefined;
+    }) => request<IcsPaymentPage>('GET', `${ICS}/payments${queryOf(q)}`),
+    payment: (id: string) => request<IcsPayment>('GET', `${ICS}/payments/${encodeURIComponent(id)}`),
   },
   settlementAccounts: () => request<{ items: LedgerAccount[] }>('GET', '/api/ledger/v1/accounts?code=settlement'),
 };

@@ -27,6 +27,17 @@ export function formatMinorNumber(minor: string, currency: string): string {
   return `${negative ? '-' : ''}${major}${fraction}`;
 }
 
+/**
+ * A net position: "+1 234.50" for a credit, "−1 234.50" (minus sign) for a debit, "0.00" for none.
+ * Input that is not an integer string is shown as it came.
+ */
+export function formatSignedMinor(minor: string, currency: string): string {
+  if (!INTEGER.test(minor)) return minor;
+  const value = BigInt(minor);
+  const abs = formatMinorNumber((value < 0n ? -value : value).toString(), currency);
+  return value > 0n ? `+${abs}` : value < 0n ? `\u2212${abs}` : abs;
+}
+
 /** Integer counts with thousands grouping: 12345 → "12 345". */
 export function formatCount(n: number): string {
   return Number.isFinite(n) ? groupThousands(Math.trunc(n).toString()) : '—';
@@ -105,6 +116,15 @@ export function availableOf(a: { creditsPosted: string; debitsPosted: string; de
   return (BigInt(a.creditsPosted) - BigInt(a.debitsPosted) - BigInt(a.debitsPending)).toString();
 }
 
+/**
+ * How many items of a paged list are shown: "3 payments", "100 payments loaded" (more on the server),
+ * "2 of 3 payments" or "2 of 100 loaded payments" when a search hides some.
+ */
+export function shownCount(shown: number, loaded: number, more: boolean, noun = 'payment'): string {
+  if (shown === loaded) return `${loaded} ${loaded === 1 ? noun : `${noun}s`}${more ? ' loaded' : ''}`;
+  return `${shown} of ${loaded} ${more ? 'loaded ' : ''}${noun}s`;
+}
+
 /** ISO timestamp as its UTC date ("2025-01-31") and time with seconds ("14:05:09 UTC"). */
 export function splitDateTime(iso: string): { date: string; time: string } {
   const d = new Date(iso);
@@ -120,8 +140,12 @@ export function formatDateTimeSeconds(iso: string): string {
   return `${formatDateTime(iso).slice(0, -4)}:${String(d.getUTCSeconds()).padStart(2, '0')} UTC`;
 }
 
-/** ISO 20022 external status reason codes IMTS answers with. */
+/** ISO 20022 external status reason codes IMTS and ICS answer with. */
 const REASONS: Record<string, string> = {
+  AC01: 'Incorrect account number',
+  AC06: 'Blocked account',
+  AM01: 'Zero amount',
+  AM02: 'Not allowed amount',
   AM03: 'Currency not allowed',
   AM04: 'Insufficient funds',
   ARDT: 'Already returned or settled',

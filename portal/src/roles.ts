@@ -26,3 +26,12 @@ export const canManageLiquidity = (me: Me): boolean => me.participant.type === '
 
 /** Only the operator closes the operating day. */
 export const canCloseDay = (me: Me): boolean => me.participant.type === 'operator';
+
+/** ICS is used by the same participants as IMTS: banks clear there, oversight watches every cycle. */
+export const canUseIcs = canUseImts;
+
+/** Oversight staff see every participant's clearing payments, net positions and report rows. */
+export const overseesIcs = overseesImts;
+
+/** Only the operator closes a clearing cycle before its scheduled time (or one left open). */
+export const canCloseCycle = (me: Me): boolean => me.participant.type === 'operator';

@@ -147,3 +147,91 @@ export interface LiquidityInput {
   /** Decimal tenge, e.g. "1000000.00". */
   amount: string;
 }
+
+/* ---------- ICS (clearing with multilateral netting) ---------- */
+
+export const CYCLE_STATUSES = ['open', 'closing', 'settling', 'closed'] as const;
+
+/** open: takes payments; closing/settling: being netted and settled in IMTS; closed: settled, report ready. */
+export type CycleStatus = (typeof CYCLE_STATUSES)[number];
+
+/** One clearing cycle; amounts are minor-unit integer strings, and the outcome fields are null until it closes. */
+export interface Cycle {
+  /** `YYYY-MM-DD#n`: cycle n of a business day. */
+  id: string;
+  businessDate: string;
+  number: number;
+  opensAt: string;
+  closesAt: string;
+  status: CycleStatus;
+  acceptedCount: number;
+  acceptedAmount: string;
+  settledCount: number | null;
+  settledAmount: string | null;
+  rejectedCount: number | null;
+  rejectedAmount: string | null;
+  /** Netting rounds (each removes uncovered participants). */
+  rounds: number | null;
+  /** IMTS's id of the settlement of the net positions. */
+  settlementId: string | null;
+  closedAt: string | null;
+  /** Participant id of who closed it, or `system:ics-scheduler`. */
+  closedBy: string | null;
+}
+
+export interface CurrentCycle extends Cycle {
+  next: { id: string; opensAt: string; closesAt: string };
+}
+
+export interface CyclePage {
+  items: Cycle[];
+  /** closesAt of the last cycle, the cursor of the next page; null on the last one. */
+  next: string | null;
+}
+
+export const ICS_PAYMENT_STATUSES = ['accepted', 'settled', 'rejected'] as const;
+
+/** accepted: in an open cycle; settled or rejected once the cycle closed (or rejected at intake). */
+export type IcsPaymentStatus = (typeof ICS_PAYMENT_STATUSES)[number];
+
+export interface IcsPayment {
+  /** `<sender BIC>:<txId>`. */
+  id: string;
+  seq: string;
+  msgId: string;
+  txId: string;
+  endToEndId: string;
+  senderBic: string;
+  receiverBic: string;
+  amount: string;
+  currency: string;
+  cycleId: string;
+  status: IcsPaymentStatus;
+  reason: string | null;
+  createdAt: string;
+}
+
+export interface IcsPaymentPage {
+  items: IcsPayment[];
+  next: string | null;
+}
+
+/** One participant's row of a closed cycle's report; amounts in minor units. */
+export interface CycleReportRow {
+  cycleId: string;
+  /** BIC. */
+  participant: string;
+  participantId: string | null;
+  /** Settled payments out and in. */
+  sentCount: number;
+  sentAmount: string;
+  receivedCount: number;
+  receivedAmount: string;
+  /** Net position settled in IMTS: positive a credit, negative a debit. */
+  net: string;
+  /** Outgoing payments removed from the cycle because the debit was not covered. */
+  rejectedCount: number;
+  rejectedAmount: string;
+  status: 'settled' | 'rejected';
+  reason: string | null;
+}

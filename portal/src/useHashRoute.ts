@@ -1,23 +1,42 @@
 import { useEffect, useState } from 'react';
 
-export type Route = 'dashboard' | 'participants' | 'my-organization' | 'imts' | 'imts-payments';
+export type Route =
+  | 'dashboard'
+  | 'participants'
+  | 'my-organization'
+  | 'imts'
+  | 'imts-payments'
+  | 'ics'
+  | 'ics-cycles'
+  | 'ics-payments';
 
-/** The hash path of each screen; a screen with details takes one more segment (`#/imts/payments/<id>`). */
+/**
+ * The hash path of each screen. A screen with details takes more segments (`#/imts/payments/<id>`,
+ * `#/ics/cycles/<cycle id>/<BIC>`), and a screen may keep its filter in a query (`#/ics/payments?cycle=…`).
+ */
 const PATHS: Record<Route, string> = {
   dashboard: 'dashboard',
   participants: 'participants',
   'my-organization': 'my-organization',
   imts: 'imts',
   'imts-payments': 'imts/payments',
+  ics: 'ics',
+  'ics-cycles': 'ics/cycles',
+  'ics-payments': 'ics/payments',
 };
+
+/** Screens that show an item in detail; other screens ignore trailing segments. */
+const WITH_DETAIL: ReadonlySet<Route> = new Set(['imts-payments', 'ics-cycles', 'ics-payments']);
 
 /** Longest paths first, so `imts/payments` wins over `imts`. */
 const BY_LENGTH = (Object.entries(PATHS) as [Route, string][]).sort(([, a], [, b]) => b.length - a.length);
 
 export interface Location {
   route: Route;
-  /** The item a screen shows in detail (decoded), e.g. a payment id. */
+  /** The item a screen shows in detail (decoded), e.g. a payment id; segments are joined by '/'. */
   detail: string | undefined;
+  /** The query after '?', e.g. `cycle=2026-01-05%231&status=rejected` ('' when none). */
+  query: string;
 }
 
 function decode(segment: string): string | undefined {
@@ -29,35 +48,43 @@ function decode(segment: string): string | undefined {
 }
 
 function parse(hash: string): Location {
-  const path = (hash.replace(/^#\/?/, '').split('?')[0] ?? '').replace(/\/+$/, '');
+  const [rawPath = '', ...rest] = hash.replace(/^#\/?/, '').split('?');
+  const path = rawPath.replace(/\/+$/, '');
+  const query = rest.join('?');
   for (const [route, prefix] of BY_LENGTH) {
-    if (path === prefix) return { route, detail: undefined };
+    if (path === prefix) return { route, detail: undefined, query };
     if (path.startsWith(`${prefix}/`)) {
-      // only payments take a detail; other screens ignore trailing segments
-      const rest = path.slice(prefix.length + 1);
-      return { route, detail: route === 'imts-payments' ? decode(rest) : undefined };
+      const detail = WITH_DETAIL.has(route) ? decode(path.slice(prefix.length + 1)) : undefined;
+      return { route, detail, query };
     }
   }
-  return { route: 'dashboard', detail: undefined };
+  return { route: 'dashboard', detail: undefined, query: '' };
 }
 
-export const hrefOf = (route: Route, detail?: string): string =>
-  `#/${PATHS[route]}${detail ? `/${encodeURIComponent(detail)}` : ''}`;
+/** The hash of a screen; each '/'-separated part of `detail` is encoded on its own. */
+export const hrefOf = (route: Route, detail?: string, query?: string): string =>
+  `#/${PATHS[route]}${detail ? `/${detail.split('/').map(encodeURIComponent).join('/')}` : ''}${query ? `?${query}` : ''}`;
 
-/** The current screen, kept in the URL hash so reloads and the back button work. */
-export function useHashRoute(): [Route, (route: Route, detail?: string) => void, string | undefined] {
+/**
+ * The current screen, kept in the URL hash so reloads and the back button work: the route, a function
+ * to go elsewhere, the detail segment and the query.
+ */
+export function useHashRoute(): [
+  Route,
+  (route: Route, detail?: string, query?: string) => void,
+  string | undefined,
+  string,
+] {
   const [location, setLocation] = useState<Location>(() => parse(window.location.hash));
   useEffect(() => {
     const onChange = () => setLocation(parse(window.location.hash));
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
-  const navigate = (route: Route, detail?: string) => {
-    const current = parse(window.location.hash);
-    if (current.route !== route || current.detail !== detail || !window.location.hash) {
-      window.location.hash = hrefOf(route, detail);
-    }
-    setLocation({ route, detail });
+  const navigate = (route: Route, detail?: string, query?: string) => {
+    const target = hrefOf(route, detail, query);
+    if (window.location.hash !== target) window.location.hash = target;
+    setLocation({ route, detail, query: query ?? '' });
   };
-  return [location.route, navigate, location.detail];
+  return [location.route, navigate, location.detail, location.query];
 }

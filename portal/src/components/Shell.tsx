@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
 import { participantTypeLabel } from '../format.ts';
-import { canListParticipants, canUseImts } from '../roles.ts';
+import { canListParticipants, canUseIcs, canUseImts } from '../roles.ts';
 import type { Me } from '../types.ts';
 import { hrefOf, type Route } from '../useHashRoute.ts';
+import type { Tab } from './Tabs.tsx';
 
 interface Props {
   me: Me;
@@ -12,12 +13,7 @@ interface Props {
   children: ReactNode;
 }
 
-interface NavItem {
-  route: Route;
-  label: string;
-  /** Screens under this item: it is shown as current on any of them. */
-  covers?: Route[];
-}
+type NavItem = Tab;
 
 export function Shell({ me, route, onNavigate, onLogout, children }: Props) {
   const items: NavItem[] = [
@@ -26,6 +22,9 @@ export function Shell({ me, route, onNavigate, onLogout, children }: Props) {
       ? { route: 'participants', label: 'Participants' }
       : { route: 'my-organization', label: 'My organization' },
     ...(canUseImts(me) ? [{ route: 'imts', label: 'IMTS', covers: ['imts', 'imts-payments'] } satisfies NavItem] : []),
+    ...(canUseIcs(me)
+      ? [{ route: 'ics', label: 'ICS', covers: ['ics', 'ics-cycles', 'ics-payments'] } satisfies NavItem]
+      : []),
   ];
   const isCurrent = (item: NavItem) => (item.covers ?? [item.route]).includes(route);
 

@@ -8,6 +8,11 @@ const TONES: Record<string, string> = {
   queued: 'warn',
   rejected: 'danger',
   cancelled: 'neutral',
+  accepted: 'warn',
+  open: 'ok',
+  closing: 'warn',
+  settling: 'warn',
+  closed: 'neutral',
 };
 
 const LABELS: Record<string, string> = {
@@ -20,6 +25,11 @@ const LABELS: Record<string, string> = {
   queued: 'Queued',
   rejected: 'Rejected',
   cancelled: 'Cancelled',
+  accepted: 'Accepted',
+  open: 'Open',
+  closing: 'Closing',
+  settling: 'Settling',
+  closed: 'Closed',
 };
 
 /** A coloured status pill; the text itself carries the meaning, colour only reinforces it. */

@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, errorMessage } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
+import { AmountCount, BankName, Bic, PaymentLink, WhenCell } from '../../components/cells.tsx';
 import { PriorityBadge, StatusBadge } from '../../components/StatusBadge.tsx';
+import { ImtsTabs } from '../../components/Tabs.tsx';
+import { type Directory, useDirectory } from '../../directory.ts';
 import { availableOf, dayPhaseLabel, formatMinor, formatMinorNumber, sumMinor } from '../../format.ts';
 import { canCloseDay, canManageLiquidity, canResolveGridlock, overseesImts } from '../../roles.ts';
 import type { ImtsBalance, LedgerAccount, Me, Payment } from '../../types.ts';
-import { Bic, PaymentLink, WhenCell } from './cells.tsx';
-import { type Directory, useDirectory } from './directory.ts';
-import { ImtsTabs } from './ImtsTabs.tsx';
 import { LiquidityForm } from './LiquidityForm.tsx';
 import { canActOn, PaymentActions } from './PaymentActions.tsx';
 
@@ -257,7 +257,7 @@ export function ImtsMonitorPage({ me }: { me: Me }) {
                 {gridlock.left.map((p) => (
                   <tr key={p.id} data-payment-id={p.id}>
                     <th scope="row" className="mono cell-id">
-                      <PaymentLink payment={p} />
+                      <PaymentLink payment={p} route="imts-payments" />
                     </th>
                     <td>
                       <Bic bic={p.senderBic} dir={dir} />
@@ -351,10 +351,7 @@ export function ImtsMonitorPage({ me }: { me: Me }) {
                   {rows.map((r) => (
                     <tr key={r.accountId} data-bic={r.bic}>
                       <th scope="row">
-                        <span className="stacked">
-                          <span className="nowrap">{r.name ?? r.bic}</span>
-                          <span className="cell-sub mono">{r.bic}</span>
-                        </span>
+                        <BankName bic={r.bic} name={r.name} />
                       </th>
                       <td className="num amount">{formatMinorNumber(r.creditsPosted, 'KZT')}</td>
                       <td className="num amount">{formatMinorNumber(r.debitsPosted, 'KZT')}</td>
@@ -363,16 +360,7 @@ export function ImtsMonitorPage({ me }: { me: Me }) {
                         {formatMinorNumber(r.available, 'KZT')}
                       </td>
                       <td className="num amount" data-testid="queued-out">
-                        {r.queuedCount > 0 ? (
-                          <span className="stacked stacked-end">
-                            <span>{formatMinorNumber(r.queuedOut, 'KZT')}</span>
-                            <span className="cell-sub">
-                              {r.queuedCount} {r.queuedCount === 1 ? 'payment' : 'payments'}
-                            </span>
-                          </span>
-                        ) : (
-                          '—'
-                        )}
+                        <AmountCount amount={r.queuedOut} count={r.queuedCount} currency="KZT" />
                       </td>
                     </tr>
                   ))}
@@ -451,7 +439,7 @@ export function ImtsMonitorPage({ me }: { me: Me }) {
                     <tr key={p.id} data-payment-id={p.id}>
                       <td className="num muted">{i + 1}</td>
                       <th scope="row" className="mono cell-id" id={nameId}>
-                        <PaymentLink payment={p} />
+                        <PaymentLink payment={p} route="imts-payments" />
                       </th>
                       <td>
                         <Bic bic={p.senderBic} dir={dir} />

@@ -1,13 +1,15 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, errorMessage } from '../../api.ts';
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
+import { Bic, Direction, PaymentLink, WhenCell } from '../../components/cells.tsx';
+import { LoadMore } from '../../components/LoadMore.tsx';
 import { PriorityBadge, StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatMinor } from '../../format.ts';
+import { ImtsTabs } from '../../components/Tabs.tsx';
+import { paymentMatches, useDirectory } from '../../directory.ts';
+import { formatMinor, shownCount } from '../../format.ts';
 import { overseesImts } from '../../roles.ts';
 import { type Me, PAYMENT_STATUSES, type Payment, type PaymentStatus } from '../../types.ts';
-import { Bic, PaymentLink, WhenCell } from './cells.tsx';
-import { useDirectory } from './directory.ts';
-import { ImtsTabs } from './ImtsTabs.tsx';
+import { usePagedList } from '../../usePagedList.ts';
 import { PaymentDetail } from './PaymentDetail.tsx';
 
 /** The server's page size (its default limit). */
@@ -20,11 +22,6 @@ const STATUS_LABELS: Record<PaymentStatus, string> = {
   cancelled: 'Cancelled',
 };
 
-interface ListState {
-  items: Payment[];
-  next: string | null;
-}
-
 /** Payments search and list; with a payment id in the URL, that payment in detail. */
 export function ImtsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string | undefined }) {
   const oversight = overseesImts(me);
@@ -32,44 +29,14 @@ export function ImtsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string 
   const dir = useDirectory(me);
   const [status, setStatus] = useState<PaymentStatus | ''>('');
   const [search, setSearch] = useState('');
-  const [list, setList] = useState<ListState | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [loading, setLoading] = useState(false);
-  // answers to an earlier filter that arrive late are dropped
-  const generation = useRef(0);
-
-  const load = useCallback(async (filter: PaymentStatus | '', after?: string) => {
-    const mine = after ? generation.current : ++generation.current;
-    setLoading(true);
-    try {
-      const page = await api.imts.payments({ status: filter || undefined, after });
-      if (mine !== generation.current) return;
-      setList((prev) => ({
-        items: after && prev ? [...prev.items, ...page.items] : page.items,
-        next: page.next,
-      }));
-      setError(undefined);
-    } catch (err) {
-      if (mine === generation.current) setError(errorMessage(err));
-    } finally {
-      if (mine === generation.current) setLoading(false);
-    }
-  }, []);
+  const paged = usePagedList<Payment>();
+  const { list, error, loading, start, reload, update } = paged;
 
   useEffect(() => {
-    setList(undefined);
-    void load(status);
-  }, [load, status]);
+    void start((after) => api.imts.payments({ status: status || undefined, after }));
+  }, [start, status]);
 
-  const visible = useMemo(() => {
-    const q = search.trim().toLowerCase();
-    if (!list || !q) return list?.items;
-    return list.items.filter((p) =>
-      [p.id, p.msgId, p.txId, p.endToEndId, p.senderBic, p.receiverBic, dir.byBic.get(p.senderBic)?.name ?? '']
-        .concat(dir.byBic.get(p.receiverBic)?.name ?? '')
-        .some((v) => v.toLowerCase().includes(q)),
-    );
-  }, [list, search, dir]);
+  const visible = useMemo(() => list?.items.filter((p) => paymentMatches(p, search, dir)), [list, search, dir]);
 
   if (paymentId) {
     return (
@@ -83,7 +50,7 @@ export function ImtsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string 
           id={paymentId}
           dir={dir}
           // the list shows a payment as the detail last saw it
-          onSeen={(p) => setList((prev) => prev && { ...prev, items: prev.items.map((x) => (x.id === p.id ? p : x)) })}
+          onSeen={(p) => update((x) => (x.id === p.id ? p : x))}
         />
       </section>
     );
@@ -95,7 +62,7 @@ export function ImtsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string 
     <section aria-labelledby="payments-title">
       <div className="page-head">
         <h1 id="payments-title">IMTS · Payments</h1>
-        <button type="button" className="btn" onClick={() => void load(status)} disabled={loading}>
+        <button type="button" className="btn" onClick={() => void reload()} disabled={loading}>
           {loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
@@ -133,9 +100,7 @@ export function ImtsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string 
           </div>
           {list && (
             <span className="muted" aria-live="polite" data-testid="payments-count">
-              {visible?.length === list.items.length
-                ? `${list.items.length} ${list.items.length === 1 ? 'payment' : 'payments'}${list.next ? ' loaded' : ''}`
-                : `${visible?.length ?? 0} of ${list.items.length} ${list.next ? 'loaded ' : ''}payments`}
+              {shownCount(visible?.length ?? 0, list.items.length, list.next !== null)}
             </span>
           )}
         </div>
@@ -178,15 +143,11 @@ export function ImtsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string 
               {visible?.map((p) => (
                 <tr key={p.id} data-payment-id={p.id}>
                   <th scope="row" className="mono cell-id">
-                    <PaymentLink payment={p} />
+                    <PaymentLink payment={p} route="imts-payments" />
                   </th>
                   {ownBic && (
                     <td>
-                      {p.senderBic === ownBic ? (
-                        <span className="direction direction-out">Sent</span>
-                      ) : (
-                        <span className="direction direction-in">Received</span>
-                      )}
+                      <Direction payment={p} ownBic={ownBic} />
                     </td>
                   )}
                   <td className="mono">{p.msgType}</td>
@@ -211,18 +172,7 @@ export function ImtsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string 
             </tbody>
           </table>
         </div>
-        {list?.next && (
-          <div className="table-more">
-            <button
-              type="button"
-              className="btn"
-              disabled={loading}
-              onClick={() => void load(status, list.next ?? undefined)}
-            >
-              {loading ? 'Loading…' : `Load ${PAGE_SIZE} more`}
-            </button>
-          </div>
-        )}
+        <LoadMore paged={paged} pageSize={PAGE_SIZE} />
       </div>
     </section>
   );

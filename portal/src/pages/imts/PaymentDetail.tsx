@@ -1,11 +1,13 @@
-import { useEffect, useRef, useState } from 'react';
-import { ApiError, api, errorMessage } from '../../api.ts';
+import { useEffect, useState } from 'react';
+import { api } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
+import { Party } from '../../components/cells.tsx';
 import { PriorityBadge, StatusBadge } from '../../components/StatusBadge.tsx';
+import type { Directory } from '../../directory.ts';
 import { formatDateTimeSeconds, formatMinor, reasonLabel } from '../../format.ts';
 import type { Me, Payment } from '../../types.ts';
 import { hrefOf } from '../../useHashRoute.ts';
-import type { Directory } from './directory.ts';
+import { usePaymentById } from '../../usePaymentById.ts';
 import { canActOn, PaymentActions } from './PaymentActions.tsx';
 
 const MESSAGE_NAMES: Record<string, string> = {
@@ -30,47 +32,11 @@ interface Props {
 
 /** One payment: its fields and the ISO 20022 transaction it arrived as. */
 export function PaymentDetail({ me, id, dir, onSeen }: Props) {
-  const [payment, setPayment] = useState<Payment | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const { payment, setPayment, error, setError } = usePaymentById(id, api.imts.payment, onSeen);
   const [notice, setNotice] = useState<string | undefined>();
-  // the list passes a fresh callback on every render; the payment is fetched once per id
-  const seen = useRef(onSeen);
-  seen.current = onSeen;
-
-  useEffect(() => {
-    let cancelled = false;
-    setPayment(undefined);
-    setError(undefined);
-    setNotice(undefined);
-    api.imts
-      .payment(id)
-      .then((p) => {
-        if (cancelled) return;
-        setPayment(p);
-        seen.current(p);
-      })
-      .catch((err: unknown) => {
-        if (cancelled) return;
-        setError(
-          err instanceof ApiError && err.status === 404
-            ? `Payment ${id} was not found, or it is not one your organization sent or received.`
-            : errorMessage(err),
-        );
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [id]);
-
-  const party = (bic: string) => {
-    const name = dir.byBic.get(bic)?.name;
-    return (
-      <>
-        <span className="mono">{bic}</span>
-        {name && <span className="muted"> · {name}</span>}
-      </>
-    );
-  };
+  // a notice is about the payment it was given for
+  // biome-ignore lint/correctness/useExhaustiveDependencies: cleared whenever another payment is shown
+  useEffect(() => setNotice(undefined), [id]);
 
   return (
     <>
@@ -121,11 +87,15 @@ export function PaymentDetail({ me, id, dir, onSeen }: Props) {
               </div>
               <div>
                 <dt>Sender</dt>
-                <dd>{party(payment.senderBic)}</dd>
+                <dd>
+                  <Party bic={payment.senderBic} dir={dir} />
+                </dd>
               </div>
               <div>
                 <dt>Receiver</dt>
-                <dd>{party(payment.receiverBic)}</dd>
+                <dd>
+                  <Party bic={payment.receiverBic} dir={dir} />
+                </dd>
               </div>
               <div>
                 <dt>Message type</dt>

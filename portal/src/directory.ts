@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { api } from '../../api.ts';
-import { overseesImts } from '../../roles.ts';
-import type { Me, Participant } from '../../types.ts';
+import { api } from './api.ts';
+import { canListParticipants } from './roles.ts';
+import type { Me, Participant } from './types.ts';
 
 /** Names of the participants behind BICs and ledger owners, as far as this session may know them. */
 export interface Directory {
@@ -37,11 +37,11 @@ function ownOnly(me: Me): Directory {
  * A registry that cannot be read leaves BICs unnamed rather than failing the screen.
  */
 export function useDirectory(me: Me, reloadKey = 0): Directory {
-  const [dir, setDir] = useState<Directory>(() => (overseesImts(me) ? EMPTY : ownOnly(me)));
-  const oversight = overseesImts(me);
+  const registry = canListParticipants(me);
+  const [dir, setDir] = useState<Directory>(() => (registry ? EMPTY : ownOnly(me)));
   // biome-ignore lint/correctness/useExhaustiveDependencies: reloadKey asks for a fresh copy of the registry
   useEffect(() => {
-    if (!oversight) return;
+    if (!registry) return;
     let cancelled = false;
     api
       .participants()
@@ -57,6 +57,32 @@ export function useDirectory(me: Me, reloadKey = 0): Directory {
     return () => {
       cancelled = true;
     };
-  }, [oversight, reloadKey]);
+  }, [registry, reloadKey]);
   return dir;
+}
+
+/** A payment's fields a search box looks in: its ids, both BICs and the banks' names. */
+interface Searchable {
+  id: string;
+  msgId: string;
+  txId: string;
+  endToEndId: string;
+  senderBic: string;
+  receiverBic: string;
+}
+
+/** Whether a payment matches a search text (case-insensitive; an empty search matches everything). */
+export function paymentMatches(p: Searchable, search: string, dir: Directory): boolean {
+  const q = search.trim().toLowerCase();
+  if (!q) return true;
+  return [
+    p.id,
+    p.msgId,
+    p.txId,
+    p.endToEndId,
+    p.senderBic,
+    p.receiverBic,
+    dir.byBic.get(p.senderBic)?.name ?? '',
+    dir.byBic.get(p.receiverBic)?.name ?? '',
+  ].some((v) => v.toLowerCase().includes(q));
 }

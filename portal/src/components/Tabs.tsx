@@ -1,0 +1,43 @@
+import { hrefOf, type Route } from '../useHashRoute.ts';
+
+export interface Tab {
+  route: Route;
+  label: string;
+  /** Screens under this tab: it is shown as current on any of them. */
+  covers?: Route[];
+}
+
+/** The screens of one system (IMTS, ICS), as tabs under the page title. */
+export function Tabs({ label, tabs, current }: { label: string; tabs: readonly Tab[]; current: Route }) {
+  return (
+    <nav className="tabs" aria-label={label}>
+      {tabs.map((t) => {
+        const active = (t.covers ?? [t.route]).includes(current);
+        return (
+          <a
+            key={t.route}
+            href={hrefOf(t.route)}
+            className={active ? 'tab active' : 'tab'}
+            aria-current={active ? 'page' : undefined}
+          >
+            {t.label}
+          </a>
+        );
+      })}
+    </nav>
+  );
+}
+
+const IMTS_TABS: readonly Tab[] = [
+  { route: 'imts', label: 'Monitor' },
+  { route: 'imts-payments', label: 'Payments' },
+];
+
+export const ImtsTabs = ({ current }: { current: Route }) => <Tabs label="IMTS" tabs={IMTS_TABS} current={current} />;
+
+const ICS_TABS: readonly Tab[] = [
+  { route: 'ics', label: 'Cycles', covers: ['ics', 'ics-cycles'] },
+  { route: 'ics-payments', label: 'Payments' },
+];
+
+export const IcsTabs = ({ current }: { current: Route }) => <Tabs label="ICS" tabs={ICS_TABS} current={current} />;

@@ -1,6 +1,7 @@
 /**
  * IMTS: the interbank money transfer system (real-time gross settlement in central bank money).
- * Settles or queues pacs.008/pacs.009 payments, resolves gridlocks, runs the operating day, and settles
+ * Settles or queues pacs.008/pacs.009 payments, cancels queued ones on request (camt.056 → camt.029), settles
+ * returns (pacs.004), resolves gridlocks, runs the operating day, and settles
  * ancillary systems' net positions and Digital Tenge conversions on the banks' settlement accounts.
  */
 export { resolveGridlock } from './domain/gridlock.ts';
@@ -10,8 +11,14 @@ export { type Priority, settleFifo } from './domain/queue.ts';
 export { imtsMigrations } from './migrations.ts';
 export { imtsRoutes } from './routes.ts';
 export {
+  type CancellationOutcome,
+  type CancellationResult,
+  type CancellationTarget,
   ImtsService,
+  type PaymentDetail,
   type PaymentInstruction,
+  type ReturnInstruction,
+  type ReturnStatus,
   type SettlementParticipant,
   settlementAccountId,
   type TxStatus,

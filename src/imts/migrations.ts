@@ -34,5 +34,14 @@ CREATE TABLE imts_messages (
   PRIMARY KEY (sender_bic, msg_id)
 )`,
     },
+    {
+      // Returns (pacs.004) are payments from the original receiver back to the original sender; they name the
+      // payment they return. Partial index: ordinary payments (return_of NULL) cost nothing to insert.
+      id: '002-returns',
+      sql: `
+ALTER TABLE imts_payments ADD COLUMN return_of TEXT;
+ALTER TABLE imts_payments ADD COLUMN return_reason TEXT;
+CREATE INDEX imts_payments_return_of ON imts_payments (return_of, seq) WHERE return_of IS NOT NULL`,
+    },
   ],
 };

@@ -4,7 +4,17 @@ import type { Validator } from '../../packages/iso20022/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { type Clock, DomainError, type IdGenerator, notFound, type Principal, parseAmount } from '../platform/index.ts';
 import { ISO_STATUS, type Payment } from './domain/payment.ts';
-import { buildIso, instructionsOf, type PaymentMessageType, readPaymentMessage, statusReport } from './iso.ts';
+import {
+  assignerBic,
+  buildIso,
+  cancellationTargets,
+  instructionsOf,
+  type PaymentMessageType,
+  readPaymentMessage,
+  resolutionOfInvestigation,
+  returnsOf,
+  statusReport,
+} from './iso.ts';
 import type { ImtsService } from './service.ts';
 import { accountReport } from './statements.ts';
 
@@ -39,7 +49,63 @@ const PaymentView = Type.Object({
   document: Type.Unknown(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  returnOf: Type.Optional(Type.String({ description: 'a return (pacs.004): the id of the payment it returns' })),
+  returnReason: Type.Optional(Type.String({ description: 'a return: its ISO 20022 return reason (RtrRsn)' })),
 });
+const PaymentDetailView = Type.Intersect([
+  PaymentView,
+  Type.Object({
+    returnedAmount: Type.Optional(
+      Type.String({ description: 'minor units returned by settled returns (absent on a return itself)' }),
+    ),
+    returns: Type.Optional(
+      Type.Array(
+        Type.Object({
+          id: Type.String(),
+          txId: Type.String(),
+          amount: Type.String(),
+          status: Type.String(),
+          returnReason: Type.Union([Type.String(), Type.Null()]),
+          createdAt: Type.String(),
+        }),
+        { description: 'returns of this payment, oldest first, whatever their status' },
+      ),
+    ),
+  }),
+]);
+const Camt056Body = Type.Object(
+  {
+    assgnmt: Type.Object({}, { additionalProperties: true }),
+    case: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    ctrlData: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    undrlyg: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 1000 }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'camt.056.001.09 FIToFIPmtCxlReq with the element names in camelCase (Assgnmt → assgnmt); or the XML document with content-type application/xml.',
+  },
+);
+const Pacs004Body = Type.Object(
+  {
+    grpHdr: Type.Object({}, { additionalProperties: true }),
+    orgnlGrpInf: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    txInf: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 10_000 }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'pacs.004.001.10 PmtRtr with the element names in camelCase; amounts as decimal strings. Each txInf needs rtrId, orgnlTxId, rtrdIntrBkSttlmAmt, a reason (rtrRsnInf, here or in orgnlGrpInf) and instdAgt (here or in grpHdr): the original sender. Or the XML document with content-type application/xml.',
+  },
+);
+type XmlRequest = FastifyRequest & { isoXml?: string };
+/** XML bodies are kept aside for the ISO 20022 parser; the JSON schema sees a placeholder. */
+const keepXml = (placeholder: () => unknown) => async (req: FastifyRequest) => {
+  if (typeof req.body === 'string') {
+    (req as XmlRequest).isoXml = req.body;
+    req.body = placeholder();
+  }
+};
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
 const ListQuery = Type.Object(
   {
@@ -208,6 +274,76 @@ export function imtsRoutes(
     },
   );
 
+  app.post(
+    `${base}/camt.056`,
+    {
+      config: { auth: { roles: ['settlement'] } },
+      schema: {
+        tags,
+        summary:
+          'Cancellation request (camt.056, JSON or XML) for your own queued payments, by OrgnlTxId, OrgnlEndToEndId or a whole original message; answers camt.029 (CNCL / PECR / RJCR; per transaction ACCR, or RJCR with ARDT or NOOR)',
+        body: Camt056Body,
+      },
+      preValidation: keepXml(() => ({ assgnmt: {}, undrlyg: [{}] })),
+    },
+    async (req, reply) => {
+      const xmlBody = (req as XmlRequest).isoXml;
+      const { message } = readPaymentMessage('camt.056.001.09', xmlBody ?? req.body, {
+        xml: xmlBody !== undefined,
+        validator: deps.validator,
+        maxBytes: deps.bodyLimitBytes,
+      });
+      const bic = await senderBic(req.principal!);
+      const assigner = assignerBic(message);
+      if (assigner !== undefined && assigner !== bic) {
+        throw new DomainError('forbidden', `assgnmt.assgnr ${assigner} is not your BIC ${bic}`, { reason: 'RC01' });
+      }
+      const targets = cancellationTargets(message);
+      const flat = await imts.requestCancellation(bic, targets.flat());
+      let k = 0;
+      const report = resolutionOfInvestigation({
+        msgId: deps.ids.next('CAMT029').slice(0, 35),
+        createdAt: deps.clock.now().toISOString(),
+        request: message,
+        results: targets.map((ts) => ts.map(() => flat[k++]!)),
+      });
+      return answer(reply, xmlBody !== undefined, report);
+    },
+  );
+
+  app.post(
+    `${base}/pacs.004`,
+    {
+      config: { auth: { roles: ['settlement'] } },
+      schema: {
+        tags,
+        summary:
+          'Return (pacs.004, JSON or XML) of settled payments you received, fully or in part, to their sender; settles like a payment; answers pacs.002',
+        body: Pacs004Body,
+      },
+      preValidation: keepXml(() => ({ grpHdr: {}, txInf: [{}] })),
+    },
+    async (req, reply) => {
+      const xmlBody = (req as XmlRequest).isoXml;
+      const { message } = readPaymentMessage('pacs.004.001.10', xmlBody ?? req.body, {
+        xml: xmlBody !== undefined,
+        validator: deps.validator,
+        maxBytes: deps.bodyLimitBytes,
+      });
+      const bic = await senderBic(req.principal!);
+      const msgId = message.grpHdr.msgId;
+      const statuses = await imts.submitReturns(bic, msgId, returnsOf(message, bic));
+      const report = statusReport({
+        msgId: deps.ids.next('PACS002').slice(0, 35),
+        createdAt: deps.clock.now().toISOString(),
+        originalMsgId: msgId,
+        originalType: 'pacs.004.001.10',
+        statuses,
+      });
+      return answer(reply, xmlBody !== undefined, report);
+    },
+  );
+
   app.get(
     `${base}/payments`,
     {
@@ -243,10 +379,10 @@ export function imtsRoutes(
         tags,
         summary: 'One payment with its ISO 20022 content',
         params: IdParam,
-        response: { 200: PaymentView },
+        response: { 200: PaymentDetailView },
       },
     },
-    async (req) => visible(req.principal!, await imts.get((req.params as Static<typeof IdParam>).id)),
+    async (req) => visible(req.principal!, await imts.detail((req.params as Static<typeof IdParam>).id)),
   );
 
   app.post(

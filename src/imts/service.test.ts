@@ -92,6 +92,39 @@ for (const engine of engines()) {
       }
     });
 
+    it('notifies both banks by camt.054 when a queued payment settles later, by liquidity or gridlock', async () => {
+      const w = await world(engine);
+      try {
+        const notices = async () =>
+          (
+            await w.t.db.query<{ participant_id: string; idempotency_key: string }>(
+              `SELECT participant_id, idempotency_key FROM webhook_deliveries WHERE event_type = 'imts.camt054'
+               ORDER BY idempotency_key`,
+            )
+          ).map((r) => `${r.participant_id} ${r.idempotency_key}`);
+        await send(w, 'AAAAKZKA', pay('q1', 'BBBBKZKA', 50n));
+        await send(w, 'BBBBKZKA', pay('g1', 'CCCCKZKA', 10n));
+        await send(w, 'CCCCKZKA', pay('g2', 'BBBBKZKA', 10n));
+        assert.deepEqual(await notices(), []);
+        await w.imts.liquidity({ id: 'l1', bic: 'AAAAKZKA', direction: 'inject', amount: 50n });
+        await w.imts.resolveGridlock();
+        assert.deepEqual(
+          await notices(),
+          [
+            'ptc_0 AAAAKZKA:q1:DBIT',
+            'ptc_1 AAAAKZKA:q1:CRDT',
+            'ptc_1 BBBBKZKA:g1:DBIT',
+            'ptc_2 BBBBKZKA:g1:CRDT',
+            'ptc_2 CCCCKZKA:g2:DBIT',
+            'ptc_1 CCCCKZKA:g2:CRDT',
+          ].sort((a, b) => (a.split(' ')[1]! < b.split(' ')[1]! ? -1 : 1)),
+        );
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+
     it('a small payment does not overtake a queued larger one of the same sender (FIFO), urgent goes first', async () => {
       const w = await world(engine);
       try {

@@ -15,6 +15,7 @@ import { cutoffRejection, type DayState, dayState, type OperatingDayConfig } fro
 import {
   ISO_STATUS,
   type Payment,
+  type PaymentMessage,
   type PaymentStatus,
   paymentId,
   settlementAccountId,
@@ -33,7 +34,7 @@ export interface SettlementParticipant {
 }
 
 export interface PaymentInstruction {
-  msgType: 'pacs.008' | 'pacs.009';
+  msgType: PaymentMessage;
   txId: string;
   endToEndId: string;
   receiverBic: string;
@@ -41,6 +42,9 @@ export interface PaymentInstruction {
   currency: string;
   priority: Priority;
   document: unknown;
+  /** Only for returns (pacs.004, see `submitReturns`): the payment returned and why. */
+  returnOf?: string;
+  returnReason?: string;
 }
 
 export interface TxStatus {
@@ -50,6 +54,65 @@ export interface TxStatus {
   status: 'ACSC' | 'PDNG' | 'RJCT' | 'CANC';
   reason?: string;
 }
+
+/** One original payment (or message) a camt.056 asks to cancel, as the requester names it. */
+export interface CancellationTarget {
+  orgnlTxId?: string;
+  orgnlEndToEndId?: string;
+  /** Alone (without tx or end-to-end id): every payment of that message. */
+  orgnlMsgId?: string;
+  /** ExternalCancellationReason1Code (CUST, DUPL, FRAD, TECH…), recorded as the payment's reason; CUST if absent. */
+  reason?: string;
+}
+
+/** ACCR: cancelled; RJCR: refused with a reason (ARDT no longer queued, NOOR no such payment of yours). */
+export interface CancellationOutcome {
+  /** The requester's own payment; absent when unknown (or another bank's). */
+  payment?: Payment;
+  status: 'ACCR' | 'RJCR';
+  reason?: string;
+  narrative?: string;
+}
+
+export interface CancellationResult {
+  target: CancellationTarget;
+  /** One per payment the target names; one RJCR/NOOR when it names none. */
+  outcomes: CancellationOutcome[];
+}
+
+/** One return of a pacs.004, as the returning bank (the original receiver) sends it. */
+export interface ReturnInstruction {
+  /** The return's own id (RtrId): unique among the returner's transaction ids. */
+  rtrId: string;
+  /** The original payment's sender, to whom the money goes (InstdAgt). */
+  originalSenderBic: string;
+  orgnlTxId: string;
+  orgnlEndToEndId?: string;
+  orgnlMsgId?: string;
+  amount: bigint;
+  currency: string;
+  /** ExternalReturnReason1Code (RtrRsn), e.g. AC04, AM09, CUST, FOCR. */
+  reason: string;
+  priority: Priority;
+  document: unknown;
+}
+
+export type ReturnStatus = TxStatus & { narrative?: string };
+
+export interface ReturnLink {
+  id: string;
+  txId: string;
+  amount: bigint;
+  status: PaymentStatus;
+  returnReason: string | null;
+  createdAt: string;
+}
+
+/** `get` plus, for a payment that is not itself a return, what was returned of it. */
+export type PaymentDetail = Payment & { returnedAmount?: bigint; returns?: ReturnLink[] };
+
+/** A cancellation naming a whole message looks at no more than this many of its payments. */
+const MAX_CANCEL_GROUP = 1000;
 
 export { settlementAccountId };
 
@@ -134,6 +197,8 @@ export class ImtsService {
     for (const p of await store.queued(this.db)) {
       const t = await this.ledger.getTransfer(settlementTransferId(p.id));
       if (t?.result === 'ok') {
+        // status only: a notice recorded before the crash carries another timestamp, and enqueueing it
+        // again under its idempotency key would be refused as a different event
         reconciled.push({
           kind: 'status',
           id: p.id,
@@ -252,6 +317,7 @@ export class ImtsService {
         createdAt: at,
         updatedAt: at,
       };
+      if (t.returnOf !== undefined) markReturn(p, t);
       const reject = (day && cutoffRejection(p.msgType, day)) || rejection(p, receivers.get(t.receiverBic));
       if (reject) {
         p.status = 'rejected';
@@ -373,35 +439,80 @@ export class ImtsService {
     try {
       await this.commitSettlements(settled.map((p) => this.transferFor(p)));
       const at = this.now();
-      await this.writes.addAll(
-        settled.map((p) => ({
-          kind: 'status' as const,
-          id: p.id,
-          status: 'settled' as const,
-          reason: null,
-          priority: p.priority,
-          at,
-        })),
-      );
+      await this.writes.addAll(settled.flatMap((p) => settledWrites(p, at)));
     } catch (err) {
       this.logger.error({ err, why }, 'settling queued payments failed; they settle after restart reconciliation');
     }
   }
 
   async cancel(senderBic: string, id: string, reason = 'CUST'): Promise<Payment> {
-    const p = this.queuedPayments.get(id);
-    if (!p || p.senderBic !== senderBic) {
-      const stored = await store.get(this.db, id);
-      if (!stored || stored.senderBic !== senderBic) throw notFound('payment');
-      throw new DomainError('state', `payment is ${stored.status}: only queued payments can be cancelled`, {
-        reason: 'ARDT',
-      });
+    const [r] = await this.cancelAll(senderBic, [{ id, reason }]);
+    if ('error' in r!) throw r.error;
+    return r!.cancelled;
+  }
+
+  /**
+   * Cancels queued payments of one sender together: every one of them leaves the queue before the queue is
+   * retried, so none settles while the others are being cancelled. Another sender's payment is not found,
+   * exactly like an unknown one; a payment no longer queued is refused (ARDT) and left as it is.
+   */
+  private async cancelAll(
+    senderBic: string,
+    items: { id: string; reason: string }[],
+  ): Promise<({ cancelled: Payment } | { error: DomainError })[]> {
+    const at = this.now();
+    const results: ({ cancelled: Payment } | { error: DomainError } | undefined)[] = [];
+    const writes: PaymentWrite[] = [];
+    const first = new Map<string, number>();
+    const leaving = new Set<string>();
+    // synchronously, with no await in between: the decision and the dequeue cannot interleave with a settlement
+    for (const [i, { id, reason }] of items.entries()) {
+      const p = this.queuedPayments.get(id);
+      if (!first.has(id)) first.set(id, i);
+      if (!p || p.senderBic !== senderBic) {
+        results.push(undefined);
+        continue;
+      }
+      this.queuedPayments.delete(id);
+      leaving.add(id);
+      writes.push({ kind: 'status', id, status: 'cancelled', reason, priority: p.priority, at });
+      results.push({ cancelled: { ...p, status: 'cancelled', reason, updatedAt: at } });
     }
-    this.dequeue(p);
-    await this.writes.add({ kind: 'status', id, status: 'cancelled', reason, priority: p.priority, at: this.now() });
-    // the sender's next payment may now be at the head and covered
-    await this.retryQueues(new Set([senderBic]));
-    return { ...p, status: 'cancelled', reason };
+    const q = this.queues.get(senderBic);
+    if (q && leaving.size > 0)
+      this.queues.set(
+        senderBic,
+        q.filter((x) => !leaving.has(x.id)),
+      );
+    for (const [i, { id }] of items.entries()) {
+      if (results[i]) continue;
+      const f = first.get(id)!;
+      if (f !== i && results[f] && 'cancelled' in results[f]) {
+        results[i] = {
+          error: new DomainError('state', 'payment is cancelled: only queued payments can be cancelled', {
+            reason: 'ARDT',
+          }),
+        };
+        continue;
+      }
+      const stored = await store.get(this.db, id);
+      // still 'queued' in the database but out of the queue: its settlement (or cancellation) is being recorded
+      const status = stored?.status === 'queued' ? 'no longer queued' : stored?.status;
+      results[i] = {
+        error:
+          !stored || stored.senderBic !== senderBic
+            ? notFound('payment')
+            : new DomainError('state', `payment is ${status}: only queued payments can be cancelled`, {
+                reason: 'ARDT',
+              }),
+      };
+    }
+    if (writes.length > 0) {
+      await this.writes.addAll(writes);
+      // the sender's next payment may now be at the head and covered
+      await this.retryQueues(new Set([senderBic]));
+    }
+    return results as ({ cancelled: Payment } | { error: DomainError })[];
   }
 
   async reprioritise(senderBic: string, id: string, priority: Priority): Promise<Payment> {
@@ -457,16 +568,7 @@ export class ImtsService {
       throw new DomainError('unavailable', 'gridlock settlement refused by the ledger');
     }
     const at = this.now();
-    await this.writes.addAll(
-      payments.map((p) => ({
-        kind: 'status' as const,
-        id: p.id,
-        status: 'settled' as const,
-        reason: null,
-        priority: p.priority,
-        at,
-      })),
-    );
+    await this.writes.addAll(payments.flatMap((p) => settledWrites(p, at)));
     await this.retryQueues(new Set(payments.map((p) => p.receiverBic)));
     return { settled: payments.length, amount: payments.reduce((s, p) => s + p.amount, 0n) };
   }
@@ -626,6 +728,186 @@ export class ImtsService {
     });
   }
 
+  // ---- cancellation requests (camt.056 → camt.029) ----
+
+  /**
+   * A sender's cancellation request (camt.056): every target names its own payments by transaction id, or by
+   * end-to-end id and/or original message id (a whole message). Queued ones are cancelled together (as by
+   * `cancel`); the others are refused and left untouched: ARDT when no longer queued, NOOR when there is no
+   * such payment of this sender — another bank's payment looks exactly like an unknown one.
+   */
+  async requestCancellation(senderBic: string, targets: CancellationTarget[]): Promise<CancellationResult[]> {
+    if (!(await this.settlementParticipant(senderBic)))
+      throw new DomainError('forbidden', 'the sender is not an active settlement participant', { reason: 'RC01' });
+    // first find everything (reads only), then cancel in one go: nothing changes for what is refused
+    const found: Payment[][] = [];
+    for (const t of targets) found.push(await this.ownPayments(senderBic, t));
+    const items = targets.flatMap((t, i) => found[i]!.map((p) => ({ id: p.id, reason: t.reason ?? 'CUST' })));
+    const results = await this.cancelAll(senderBic, items);
+    let k = 0;
+    return targets.map((target, i) => {
+      const payments = found[i]!;
+      if (payments.length === 0) {
+        return {
+          target,
+          outcomes: [{ status: 'RJCR', reason: 'NOOR', narrative: 'no such payment from your BIC' }],
+        };
+      }
+      return {
+        target,
+        outcomes: payments.map((p): CancellationOutcome => {
+          const r = results[k++]!;
+          if ('cancelled' in r) return { payment: r.cancelled, status: 'ACCR' };
+          return r.error.type === 'state'
+            ? { payment: p, status: 'RJCR', reason: 'ARDT', narrative: r.error.message }
+            : { status: 'RJCR', reason: 'NOOR', narrative: 'no such payment from your BIC' };
+        }),
+      };
+    });
+  }
+
+  /** The sender's own payments a cancellation target names (at most 1,000 for a whole message). */
+  private async ownPayments(senderBic: string, t: CancellationTarget): Promise<Payment[]> {
+    const matches = (p: Payment) =>
+      p.senderBic === senderBic &&
+      (t.orgnlMsgId === undefined || p.msgId === t.orgnlMsgId) &&
+      (t.orgnlEndToEndId === undefined || p.endToEndId === t.orgnlEndToEndId) &&
+      (t.orgnlTxId === undefined || p.txId === t.orgnlTxId);
+    if (t.orgnlTxId !== undefined) {
+      const id = paymentId(senderBic, t.orgnlTxId);
+      const p = this.queuedPayments.get(id) ?? (await store.get(this.db, id));
+      return p && matches(p) ? [p] : [];
+    }
+    if (t.orgnlMsgId === undefined && t.orgnlEndToEndId === undefined) return [];
+    const rows = await store.bySenderReference(
+      this.db,
+      senderBic,
+      { msgId: t.orgnlMsgId, endToEndId: t.orgnlEndToEndId },
+      MAX_CANCEL_GROUP,
+    );
+    return rows.filter(matches);
+  }
+
+  // ---- returns (pacs.004) ----
+
+  /** Returns are decided one message at a time, so two returns of one payment never both pass the check. */
+  private returning: Promise<unknown> = Promise.resolve();
+
+  /**
+   * The receiver of settled payments returns them, fully or in part, to their senders (pacs.004). Each return
+   * is a payment of its own (id `<returner BIC>:<RtrId>`, message type pacs.004) from the returner to the
+   * original sender, settled through `submit` like any payment: at once when covered, else queued. Refused,
+   * with nothing stored: a payment this caller did not receive (looks unknown, NARR), one not settled (NARR),
+   * a return of a return (AG03), another currency (AM03), more than what is left to return, counting
+   * returns still queued (AM02); a RtrId already used is DUPL. Answers per transaction like `submit`.
+   */
+  submitReturns(senderBic: string, msgId: string, returns: ReturnInstruction[]): Promise<ReturnStatus[]> {
+    const run = this.returning.then(() => this.decideReturns(senderBic, msgId, returns));
+    this.returning = run.catch(() => undefined);
+    return run;
+  }
+
+  private async decideReturns(senderBic: string, msgId: string, returns: ReturnInstruction[]): Promise<ReturnStatus[]> {
+    if (!(await this.settlementParticipant(senderBic)))
+      throw new DomainError('forbidden', 'the sender is not an active settlement participant', { reason: 'RC01' });
+    const ids = returns.map((r) => paymentId(senderBic, r.rtrId));
+    if (new Set(ids).size !== ids.length)
+      throw new DomainError('validation', 'return ids (RtrId) repeat within the message', { reason: 'DUPL' });
+    const known = await store.exists(this.db, ids);
+    const claimed = new Map<string, bigint>();
+    const out: (ReturnStatus | undefined)[] = [];
+    const accepted: PaymentInstruction[] = [];
+    for (const [i, r] of returns.entries()) {
+      const refuse = (reason: string, narrative?: string) =>
+        out.push({
+          paymentId: known.has(ids[i]!) ? ids[i]! : '',
+          txId: r.rtrId,
+          endToEndId: r.orgnlEndToEndId ?? '',
+          status: 'RJCT',
+          reason,
+          ...(narrative ? { narrative } : {}),
+        });
+      if (known.has(ids[i]!)) {
+        refuse('DUPL', `return ${r.rtrId} was already received`);
+        continue;
+      }
+      const original = await store.get(this.db, paymentId(r.originalSenderBic, r.orgnlTxId));
+      if (
+        !original ||
+        original.receiverBic !== senderBic ||
+        (r.orgnlEndToEndId !== undefined && original.endToEndId !== r.orgnlEndToEndId) ||
+        (r.orgnlMsgId !== undefined && original.msgId !== r.orgnlMsgId)
+      ) {
+        refuse('NARR', 'no such payment received by your BIC');
+        continue;
+      }
+      if (original.msgType === 'pacs.004') {
+        refuse('AG03', 'a return cannot be returned: send a new payment');
+        continue;
+      }
+      if (original.status !== 'settled') {
+        refuse('NARR', `the original payment is ${original.status}: only settled payments can be returned`);
+        continue;
+      }
+      if (r.currency !== original.currency) {
+        refuse('AM03', `the original payment is in ${original.currency}`);
+        continue;
+      }
+      if (r.amount <= 0n) {
+        refuse('AM12', 'the returned amount must be positive');
+        continue;
+      }
+      const taken =
+        claimed.get(original.id) ??
+        (await store.returnsOf(this.db, original.id))
+          .filter((x) => x.status === 'settled' || x.status === 'queued')
+          .reduce((sum, x) => sum + x.amount, 0n);
+      const left = original.amount - taken;
+      if (r.amount > left) {
+        refuse('AM02', `at most ${left} (minor units) of the original payment is left to return`);
+        continue;
+      }
+      claimed.set(original.id, taken + r.amount);
+      out.push(undefined);
+      accepted.push({
+        msgType: 'pacs.004',
+        txId: r.rtrId,
+        endToEndId: original.endToEndId,
+        receiverBic: original.senderBic,
+        amount: r.amount,
+        currency: r.currency,
+        priority: r.priority,
+        document: r.document,
+        returnOf: original.id,
+        returnReason: r.reason,
+      });
+    }
+    // the settlement path of every payment: mirror, queue, ledger, camt.054, durable before the answer; the
+    // message id is recorded (and a repeated one refused) even when every return was refused
+    const settled = await this.submit(senderBic, msgId, accepted);
+    let k = 0;
+    return out.map((s) => s ?? settled[k++]!);
+  }
+
+  /** A payment with what was returned of it (settled returns) and links to its returns, or a return itself. */
+  async detail(id: string): Promise<PaymentDetail | undefined> {
+    const p = await store.get(this.db, id);
+    if (!p || p.msgType === 'pacs.004') return p;
+    const returns = await store.returnsOf(this.db, id);
+    return {
+      ...p,
+      returnedAmount: returns.filter((r) => r.status === 'settled').reduce((sum, r) => sum + r.amount, 0n),
+      returns: returns.map((r) => ({
+        id: r.id,
+        txId: r.txId,
+        amount: r.amount,
+        status: r.status,
+        returnReason: r.returnReason ?? null,
+        createdAt: r.createdAt,
+      })),
+    };
+  }
+
   get(id: string): Promise<Payment | undefined> {
     return store.get(this.db, id);
   }
@@ -652,6 +934,12 @@ const settledWrites = (p: Payment, at: string): PaymentWrite[] => [
   { kind: 'status', id: p.id, status: 'settled', reason: null, priority: p.priority, at },
   { kind: 'settled-notice', payment: { ...p, status: 'settled' }, at },
 ];
+
+/** A return's link to the payment it returns (set apart from `submit`'s hot path). */
+function markReturn(p: Payment, t: PaymentInstruction): void {
+  p.returnOf = t.returnOf!;
+  if (t.returnReason !== undefined) p.returnReason = t.returnReason;
+}
 
 const toQueued = (p: Payment): QueuedPayment => ({
   id: p.id,

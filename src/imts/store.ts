@@ -19,6 +19,8 @@ interface Row {
   document: string;
   created_at: string;
   updated_at: string;
+  return_of?: string | null;
+  return_reason?: string | null;
 }
 
 const toPayment = (r: Row): Payment => ({
@@ -38,6 +40,8 @@ const toPayment = (r: Row): Payment => ({
   document: JSON.parse(r.document),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  ...(r.return_of ? { returnOf: r.return_of } : {}),
+  ...(r.return_reason ? { returnReason: r.return_reason } : {}),
 });
 
 /** A status change to persist: the row is written in full the first time, updated after. */
@@ -81,6 +85,14 @@ export const imtsStore = {
             p.createdAt,
           ],
         );
+        // a return names what it returns, in the same commit as its row (ordinary payments skip this)
+        if (p.returnOf !== undefined) {
+          await tx.exec('UPDATE imts_payments SET return_of = $1, return_reason = $2 WHERE id = $3', [
+            p.returnOf,
+            p.returnReason ?? null,
+            p.id,
+          ]);
+        }
       } else if (w.kind === 'status') {
         await tx.exec(
           'UPDATE imts_payments SET status = $1, reason = $2, priority = $3, updated_at = $4 WHERE id = $5',
@@ -104,6 +116,30 @@ export const imtsStore = {
     const marks = ids.map((_, i) => `$${i + 1}`).join(', ');
     const rows = await q.query<{ id: string }>(`SELECT id FROM imts_payments WHERE id IN (${marks})`, ids);
     return new Set(rows.map((r) => r.id));
+  },
+  /** The returns (pacs.004) of one payment, oldest first. */
+  async returnsOf(q: Queryable, originalId: string): Promise<Payment[]> {
+    return (await q.query<Row>('SELECT * FROM imts_payments WHERE return_of = $1 ORDER BY seq', [originalId])).map(
+      toPayment,
+    );
+  },
+  /**
+   * A sender's payments by the references a cancellation request may give instead of the transaction id:
+   * the original message id and/or end-to-end id (at least one), oldest first.
+   */
+  async bySenderReference(
+    q: Queryable,
+    senderBic: string,
+    ref: { msgId?: string | undefined; endToEndId?: string | undefined },
+    limit: number,
+  ): Promise<Payment[]> {
+    const rows = await q.query<Row>(
+      `SELECT * FROM imts_payments
+       WHERE sender_bic = $1 AND ($2 = '' OR msg_id = $2) AND ($3 = '' OR end_to_end_id = $3)
+       ORDER BY seq LIMIT $4`,
+      [senderBic, ref.msgId ?? '', ref.endToEndId ?? '', BigInt(limit)],
+    );
+    return rows.map(toPayment);
   },
   async queued(q: Queryable): Promise<Payment[]> {
     return (await q.query<Row>(`SELECT * FROM imts_payments WHERE status = 'queued' ORDER BY seq`)).map(toPayment);

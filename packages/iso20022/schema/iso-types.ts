@@ -70,8 +70,20 @@ export const GroupCancellationStatus1Code = code(
   ['PACR', 'RJCR', 'ACCR', 'PDCR'],
 );
 
-/** Transaction statuses the scheme reports (ExternalPaymentTransactionStatus1Code). */
-export const TX_STATUSES = ['ACTC', 'ACCP', 'ACSP', 'ACSC', 'ACCC', 'ACWC', 'PDNG', 'RCVD', 'RJCT', 'BLCK'] as const;
+/** Transaction statuses the scheme reports (ExternalPaymentTransactionStatus1Code); CANC: cancelled on request. */
+export const TX_STATUSES = [
+  'ACTC',
+  'ACCP',
+  'ACSP',
+  'ACSC',
+  'ACCC',
+  'ACWC',
+  'PDNG',
+  'RCVD',
+  'RJCT',
+  'BLCK',
+  'CANC',
+] as const;
 /** Group statuses add PART: some transactions of the group were rejected. */
 export const GROUP_STATUSES = ['ACTC', 'ACCP', 'ACSP', 'ACSC', 'ACCC', 'ACWC', 'PDNG', 'RCVD', 'RJCT', 'PART'] as const;
 export const ExternalPaymentTransactionStatus1Code = external('ExternalPaymentTransactionStatus1Code', 4, TX_STATUSES);

@@ -77,8 +77,11 @@ export function dayState(now: Date, cfg: OperatingDayConfig = DEFAULT_OPERATING_
   return { ...base, phase: 'open', businessDate: l.date };
 }
 
-/** Whether a message of this type may enter now; undefined when it may, else the ISO reason (TM01: after cut-off). */
-export function cutoffRejection(msgType: 'pacs.008' | 'pacs.009', state: DayState): 'TM01' | undefined {
+/**
+ * Whether a message of this type may enter now; undefined when it may, else the ISO reason (TM01: after cut-off).
+ * Returns (pacs.004) are interbank: they stop at the interbank cut-off.
+ */
+export function cutoffRejection(msgType: 'pacs.008' | 'pacs.009' | 'pacs.004', state: DayState): 'TM01' | undefined {
   if (state.phase === 'closed' || state.phase === 'interbank_cutoff') return 'TM01';
   if (state.phase === 'customer_cutoff' && msgType === 'pacs.008') return 'TM01';
   return undefined;

@@ -11,9 +11,12 @@ export const ISO_STATUS: Record<PaymentStatus, 'ACSC' | 'PDNG' | 'RJCT' | 'CANC'
   cancelled: 'CANC',
 };
 
+/** pacs.008 customer and pacs.009 interbank credit transfers; pacs.004 returns of a settled one. */
+export type PaymentMessage = 'pacs.008' | 'pacs.009' | 'pacs.004';
+
 export interface Payment {
   id: string;
-  msgType: 'pacs.008' | 'pacs.009';
+  msgType: PaymentMessage;
   msgId: string;
   txId: string;
   endToEndId: string;
@@ -30,6 +33,10 @@ export interface Payment {
   document: unknown;
   createdAt: string;
   updatedAt: string;
+  /** A return (pacs.004): the id of the payment it returns (received by this return's sender). */
+  returnOf?: string;
+  /** A return: its ISO 20022 return reason (RtrRsn, ExternalReturnReason1Code such as AC04, CUST). */
+  returnReason?: string;
 }
 
 /** One payment per sender and transaction id: the id is derived, so a retried message finds its payment. */

@@ -161,7 +161,10 @@ export class SqliteDb implements Db {
     this.inTx = false;
     release();
     if (results.some((r) => r.ok)) this.committed();
-    results.forEach((r, i) => (r.ok ? batch[i]!.resolve(r.value) : batch[i]!.reject(r.error)));
+    for (const [i, r] of results.entries()) {
+      if (r.ok) batch[i]!.resolve(r.value);
+      else batch[i]!.reject(r.error);
+    }
   }
 
   private readonly commitListeners: (() => void)[] = [];

@@ -114,7 +114,8 @@ export class WebhookSender {
       while (!this.stopped) {
         // the lease covers the whole claim sent one after another, each up to the timeout
         const leaseUntil = new Date(this.clock.nowMs() + this.timeoutMs * CLAIM_SIZE + LEASE_MARGIN_MS).toISOString();
-        const claimed = await claimDue(this.db, dueBy, leaseUntil, randomUUID(), CLAIM_SIZE);
+        // its commit nudges this sender again: one more round, which ends at once when nothing is due
+        const claimed = await this.db.transaction((tx) => claimDue(tx, dueBy, leaseUntil, randomUUID(), CLAIM_SIZE));
         if (claimed.length === 0) {
           if (++empty <= MAX_EMPTY_CLAIMS && (await hasDue(this.db, dueBy))) continue;
           return;

@@ -27,9 +27,9 @@ export interface Claimed {
  * at-least-once) and counts the attempt up front, so a delivery that crashes its sender still runs out of
  * attempts.
  *
- * One auto-committed statement, not db.transaction: that would fire onCommit, which nudges the sender
- * back to itself. One statement for many rows: on SQLite every auto-commit is an fsync holding the event
- * loop, so a claim per delivery cost more than the payments that caused them. PostgreSQL: SKIP LOCKED lets
+ * One statement for many rows, run by the sender in a transaction: on SQLite every commit of its own is
+ * an fsync holding the event loop, so a claim per delivery cost more than the payments that caused them;
+ * in a transaction it shares the commit of whatever else commits in that turn. PostgreSQL: SKIP LOCKED lets
  * parallel senders take different rows instead of queueing on the same ones.
  */
 export async function claimDue(

@@ -117,6 +117,8 @@ export class SqliteCommitter implements Committer {
   }
 
   persist(b: Batch): Promise<void> {
+    // other modules' transactions will commit in this turn anyway: one fsync for both
+    if (this.db.commitPending) return this.db.transaction(async () => this.write(b));
     try {
       this.db.transactionSync(() => this.write(b));
       return Promise.resolve();

@@ -155,6 +155,28 @@ for (const engine of engines()) {
       }
     });
 
+    it('shares the commit of other modules\' transactions pending in the same turn (SQLite)', async () => {
+      const t = await freshDb(engine);
+      const { ledger } = await openLedger(t.db);
+      try {
+        await ledger.createAccounts([account('src'), account('dst')]);
+        await t.db.exec('CREATE TABLE other (id TEXT PRIMARY KEY)');
+        let commits = 0;
+        t.db.onCommit(() => commits++);
+        // the writer's turn comes first and finds the other transaction waiting for its commit
+        await Promise.all([
+          ledger.transfer(pay('shared')),
+          t.db.transaction((tx) => tx.exec(`INSERT INTO other (id) VALUES ('x')`)),
+        ]);
+        if (engine === 'sqlite') assert.equal(commits, 1);
+        assert.equal((await ledger.getAccount('dst'))?.creditsPosted, 1n);
+        assert.equal((await t.db.query('SELECT id FROM other')).length, 1);
+      } finally {
+        await ledger.close();
+        await t.cleanup();
+      }
+    });
+
     it('rejects every caller of a failed commit and keeps memory equal to the database', async () => {
       const t = await freshDb(engine);
       try {

@@ -121,6 +121,11 @@ export class SqliteDb implements Db {
   private batch: PendingTx[] = [];
   private batchScheduled = false;
 
+  /** Transactions are waiting for this turn's shared commit: joining it saves a commit of one's own. */
+  get commitPending(): boolean {
+    return this.batchScheduled;
+  }
+
   private async runBatch(): Promise<void> {
     const prev = this.lock;
     let release!: () => void;

@@ -1,6 +1,7 @@
 // `npm run chaos -- <module>`: crash tests; each ends with one JSON line and a non-zero exit on loss.
 const MODULES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   ledger: () => import('./chaos-ledger.ts'),
+  imts: () => import('./chaos-imts.ts'),
 };
 
 const [name] = process.argv.slice(2).filter((a) => !a.startsWith('-'));

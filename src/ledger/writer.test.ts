@@ -155,7 +155,7 @@ for (const engine of engines()) {
       }
     });
 
-    it('shares the commit of other modules\' transactions pending in the same turn (SQLite)', async () => {
+    it("shares the commit of other modules' transactions pending in the same turn (SQLite)", async () => {
       const t = await freshDb(engine);
       const { ledger } = await openLedger(t.db);
       try {

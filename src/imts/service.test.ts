@@ -125,6 +125,104 @@ for (const engine of engines()) {
       }
     });
 
+    it('a repeated liquidity operation moves money and the mirror once; other content is a conflict', async () => {
+      const w = await world(engine);
+      try {
+        const op = { id: 'inj-1', bic: 'AAAAKZKA', direction: 'inject' as const, amount: 500n };
+        const answers = await Promise.allSettled([w.imts.liquidity(op), w.imts.liquidity(op)]);
+        assert.ok(answers.some((a) => a.status === 'fulfilled'));
+        await w.imts.liquidity(op);
+        assert.equal(await balance(w, 'AAAAKZKA'), 500n);
+        assert.equal(w.imts.availableBalance('AAAAKZKA'), 500n);
+        await assert.rejects(w.imts.liquidity({ ...op, amount: 501n }), (e: DomainError) => e.type === 'conflict');
+        // after a restart the operation is still answered, not applied
+        await w.restart();
+        await w.imts.liquidity(op);
+        assert.equal(w.imts.availableBalance('AAAAKZKA'), 500n);
+        assert.equal(await balance(w, 'AAAAKZKA'), 500n);
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+
+    it('the same transaction in two concurrent messages settles once; the copy is a duplicate', async () => {
+      const w = await world(engine);
+      try {
+        await w.imts.liquidity({ id: 'l1', bic: 'AAAAKZKA', direction: 'inject', amount: 1000n });
+        await w.imts.liquidity({ id: 'l2', bic: 'BBBBKZKA', direction: 'inject', amount: 1000n });
+        const [a, b, other] = await Promise.all([
+          send(w, 'AAAAKZKA', pay('same', 'BBBBKZKA', 100n)),
+          send(w, 'AAAAKZKA', pay('same', 'BBBBKZKA', 100n)),
+          send(w, 'BBBBKZKA', pay('other', 'CCCCKZKA', 10n)),
+        ]);
+        assert.deepEqual([a![0]!.status, b![0]!.status].sort(), ['ACSC', 'RJCT']);
+        assert.equal([a![0], b![0]].find((x) => x!.status === 'RJCT')!.reason, 'DUPL');
+        assert.equal(other![0]!.status, 'ACSC');
+        assert.equal(await balance(w, 'AAAAKZKA'), 900n);
+        assert.equal(await balance(w, 'CCCCKZKA'), 10n);
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+
+    it('a payment the ledger refuses is rejected AM04, nothing half-done; the message can be followed up', async () => {
+      const w = await world(engine);
+      try {
+        await w.imts.liquidity({ id: 'l1', bic: 'AAAAKZKA', direction: 'inject', amount: 100n });
+        // money leaves the settlement account behind IMTS's back: its mirror now overestimates
+        await w.ledger.transfer({
+          id: 'behind-the-back',
+          debitAccountId: settlementAccountId('AAAAKZKA'),
+          creditAccountId: 'cb:issuance',
+          amount: 60n,
+          currency: 'KZT',
+          code: 'test',
+        });
+        const [r] = await send(w, 'AAAAKZKA', pay('over', 'BBBBKZKA', 80n));
+        assert.deepEqual([r?.status, r?.reason], ['RJCT', 'AM04']);
+        assert.equal((await w.imts.get('AAAAKZKA:over'))?.status, 'rejected');
+        assert.equal(await balance(w, 'AAAAKZKA'), 40n);
+        assert.equal(await balance(w, 'BBBBKZKA'), 0n);
+        const [ok] = await send(w, 'AAAAKZKA', pay('fits', 'BBBBKZKA', 40n));
+        assert.equal(ok?.status, 'ACSC');
+        assert.equal(await balance(w, 'BBBBKZKA'), 40n);
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+
+    it('releases a queue longer than a ledger batch when liquidity arrives, and a covered head at restart', async () => {
+      const w = await world(engine);
+      try {
+        const n = 4100;
+        const txs = Array.from({ length: n }, (_, i) => pay(`q${i}`, 'BBBBKZKA', 1n));
+        for (let i = 0; i < n; i += 1000) await send(w, 'AAAAKZKA', ...txs.slice(i, i + 1000));
+        assert.equal(w.imts.queue('AAAAKZKA').length, n);
+        await w.imts.liquidity({ id: 'l1', bic: 'AAAAKZKA', direction: 'inject', amount: BigInt(n) });
+        assert.equal(w.imts.queue('AAAAKZKA').length, 0);
+        assert.equal(await balance(w, 'BBBBKZKA'), BigInt(n));
+        assert.equal((await w.imts.list({ bic: 'AAAAKZKA', status: 'queued', limit: 10 })).length, 0);
+        // a queued head whose cover is there at start settles without waiting for the next credit
+        await send(w, 'BBBBKZKA', pay('big', 'CCCCKZKA', BigInt(n) + 1n));
+        await w.ledger.transfer({
+          id: 'topup-behind',
+          debitAccountId: 'cb:issuance',
+          creditAccountId: settlementAccountId('BBBBKZKA'),
+          amount: 1n,
+          currency: 'KZT',
+          code: 'test',
+        });
+        await w.restart();
+        assert.equal((await w.imts.get('BBBBKZKA:big'))?.status, 'settled');
+      } finally {
+        await w.ledger.close();
+        await w.t.cleanup();
+      }
+    });
+
     it('a small payment does not overtake a queued larger one of the same sender (FIFO), urgent goes first', async () => {
       const w = await world(engine);
       try {

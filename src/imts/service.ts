@@ -117,6 +117,8 @@ const MAX_CANCEL_GROUP = 1000;
 export { settlementAccountId };
 
 const GRIDLOCK_ACCOUNT = 'imts:gridlock:KZT';
+/** Transfers per ledger submit (the ledger's own maximum is 8,000). */
+const LEDGER_BATCH = 4000;
 
 /**
  * IMTS, the real-time gross settlement system. Decisions (settle now, or queue) are made synchronously
@@ -132,7 +134,12 @@ export class ImtsService {
   private readonly logger: Logger;
   private readonly lookup: (bic: string) => Promise<SettlementParticipant | undefined>;
   private readonly centralBank: () => Promise<{ id: string; issuanceAccountId: string }>;
-  private readonly writes: GroupCommit<PaymentWrite>;
+  /** Each item is what one operation writes: never split across commits (a message with its payments). */
+  private readonly writes: GroupCommit<PaymentWrite[]>;
+  /** Payment ids being decided and written by a submit in this process: a concurrent copy is a duplicate. */
+  private readonly inFlight = new Set<string>();
+  /** Liquidity, conversion and other central bank transfers in progress, by transfer id. */
+  private readonly movesInFlight = new Set<string>();
   private readonly available = new Map<string, bigint>();
   private readonly queues = new Map<string, QueuedPayment[]>();
   private readonly queuedPayments = new Map<string, Payment>();
@@ -162,7 +169,8 @@ export class ImtsService {
     this.centralBank = deps.centralBank;
     this.operatingDay = deps.operatingDay;
     this.ids = deps.ids ?? ulidGenerator(deps.clock);
-    this.writes = new GroupCommit(this.db, async (tx, items) => {
+    this.writes = new GroupCommit(this.db, async (tx, groups) => {
+      const items = groups.flat();
       await store.write(tx, items);
       // camt.054 to both banks, in the same commit as the settlement record: pushed iff it is durable
       for (const w of items) {
@@ -211,7 +219,9 @@ export class ImtsService {
       }
       this.enqueue(p);
     }
-    await this.writes.addAll(reconciled);
+    await this.writes.add(reconciled);
+    // a head covered before the crash must not wait for the next credit to its bank
+    await this.retryQueues(new Set(this.queues.keys()));
   }
 
   private now(): string {
@@ -288,15 +298,46 @@ export class ImtsService {
     for (const id of ids)
       if ((await this.ledger.getTransfer(settlementTransferId(id)))?.result === 'ok') alreadySettled.add(id);
 
+    // From here to the ledger submit nothing awaits: ids are claimed and decisions made in arrival order.
+    // A copy of a transaction being decided by a concurrent message is a duplicate, as a stored one is.
+    const claimed = ids.filter((id) => !known.has(id) && !this.inFlight.has(id));
+    for (const id of claimed) this.inFlight.add(id);
+    try {
+      return await this.decideAndSettle(
+        senderBic,
+        msgId,
+        key,
+        txs,
+        ids,
+        new Set(claimed),
+        receivers,
+        alreadySettled,
+        at,
+      );
+    } finally {
+      for (const id of claimed) this.inFlight.delete(id);
+    }
+  }
+
+  private async decideAndSettle(
+    senderBic: string,
+    msgId: string,
+    key: string,
+    txs: PaymentInstruction[],
+    ids: string[],
+    claimed: Set<string>,
+    receivers: Map<string, SettlementParticipant | undefined>,
+    alreadySettled: Set<string>,
+    at: string,
+  ): Promise<TxStatus[]> {
     const day = this.day();
-    const statuses: TxStatus[] = [];
     const inserts: Payment[] = [];
-    const transfers: TransferInput[] = [];
+    const settling: Payment[] = [];
+    const answers: (Payment | { id: string; txId: string; endToEndId: string })[] = [];
     for (const [i, t] of txs.entries()) {
       const id = ids[i]!;
-      const base = { paymentId: id, txId: t.txId, endToEndId: t.endToEndId };
-      if (known.has(id)) {
-        statuses.push({ ...base, status: 'RJCT', reason: 'DUPL' });
+      if (!claimed.has(id)) {
+        answers.push({ id, txId: t.txId, endToEndId: t.endToEndId });
         continue;
       }
       const p: Payment = {
@@ -326,16 +367,23 @@ export class ImtsService {
         p.status = 'settled';
       } else if (this.coveredNow(p)) {
         this.applySettlement(p);
-        transfers.push(this.transferFor(p));
+        settling.push(p);
         p.status = 'settled';
       } else {
         this.enqueue(p);
       }
       inserts.push(p);
-      statuses.push({ ...base, status: ISO_STATUS[p.status], ...(p.reason ? { reason: p.reason } : {}) });
+      answers.push(p);
     }
-    await this.commitSettlements(transfers);
-    await this.writes.addAll([
+    const { error } = await this.settleOrReject(settling, at);
+    if (error) {
+      // nothing of this message is answered: forget it, so that its resend is decided afresh (settlements
+      // of it that did commit are found on the ledger then)
+      this.messages.delete(key);
+      for (const p of inserts) if (this.queuedPayments.get(p.id) === p) this.dequeue(p);
+      throw error;
+    }
+    await this.writes.add([
       { kind: 'message' as const, senderBic, msgId, at },
       ...inserts.map((payment) => ({ kind: 'insert' as const, payment })),
       ...inserts
@@ -343,7 +391,11 @@ export class ImtsService {
         .map((payment) => ({ kind: 'settled-notice' as const, payment, at })),
     ]);
     await this.retryQueues(new Set(inserts.filter((p) => p.status === 'settled').map((p) => p.receiverBic)));
-    return statuses;
+    return answers.map((a): TxStatus => {
+      const base = { paymentId: a.id, txId: a.txId, endToEndId: a.endToEndId };
+      if (!('status' in a)) return { ...base, status: 'RJCT', reason: 'DUPL' };
+      return { ...base, status: ISO_STATUS[a.status], ...(a.reason ? { reason: a.reason } : {}) };
+    });
   }
 
   /** Where the operating day stands now, or undefined when IMTS runs around the clock. */
@@ -359,7 +411,7 @@ export class ImtsService {
     const queued = [...this.queuedPayments.values()];
     for (const p of queued) this.dequeue(p);
     const at = this.now();
-    await this.writes.addAll(
+    await this.writes.add(
       queued.map((p) => ({
         kind: 'status' as const,
         id: p.id,
@@ -392,6 +444,11 @@ export class ImtsService {
     this.available.set(p.receiverBic, (this.available.get(p.receiverBic) ?? 0n) + p.amount);
   }
 
+  private unapplySettlement(p: { senderBic: string; receiverBic: string; amount: bigint }): void {
+    this.available.set(p.senderBic, (this.available.get(p.senderBic) ?? 0n) + p.amount);
+    this.available.set(p.receiverBic, (this.available.get(p.receiverBic) ?? 0n) - p.amount);
+  }
+
   private transferFor(p: Payment): TransferInput {
     return {
       id: settlementTransferId(p.id),
@@ -404,15 +461,42 @@ export class ImtsService {
     };
   }
 
-  private async commitSettlements(transfers: TransferInput[]): Promise<void> {
-    if (transfers.length === 0) return;
-    const results = await this.ledger.submit(transfers);
-    const failed = results.filter((r) => !r.ok);
-    // The mirror decided these were covered; a refusal means it drifted from the ledger: stop trusting it.
-    if (failed.length > 0) {
-      this.logger.error({ failed: failed.length }, 'IMTS mirror disagreed with the ledger');
-      throw new DomainError('unavailable', 'settlement refused by the ledger; retry the message');
+  /**
+   * Commits the settlement transfers of payments the mirror found covered (already applied to it). The
+   * ledger has the last word: a payment it refuses is rejected (AM04) and taken back out of the mirror,
+   * never left half-settled; the ones it accepts are settled. A failed commit leaves `failed` (from that
+   * chunk on: nothing of them is known to be durable) taken back out of the mirror, with the `error`.
+   */
+  private async settleOrReject(
+    payments: Payment[],
+    at: string,
+  ): Promise<{ refused: Set<Payment>; failed: Payment[]; error?: unknown }> {
+    const refused = new Set<Payment>();
+    for (let i = 0; i < payments.length; i += LEDGER_BATCH) {
+      const chunk = payments.slice(i, i + LEDGER_BATCH);
+      let results: { ok: boolean }[];
+      try {
+        results = await this.ledger.submit(chunk.map((p) => this.transferFor(p)));
+      } catch (error) {
+        const failed = payments.slice(i);
+        for (const p of failed) this.unapplySettlement(p);
+        return { refused, failed, error };
+      }
+      for (const [k, r] of results.entries()) {
+        if (r.ok) continue;
+        const p = chunk[k]!;
+        this.unapplySettlement(p);
+        p.status = 'rejected';
+        p.reason = 'AM04';
+        p.updatedAt = at;
+        refused.add(p);
+      }
     }
+    // The mirror said covered and the ledger said no: they disagree, which must never happen.
+    if (refused.size > 0) {
+      this.logger.error({ refused: [...refused].map((p) => p.id) }, 'IMTS mirror disagreed with the ledger');
+    }
+    return { refused, failed: [] };
   }
 
   /** Liquidity arrived for these participants: settle their queue heads while covered, cascading. */
@@ -436,12 +520,35 @@ export class ImtsService {
   }
 
   private async persistSettled(settled: Payment[], why: string): Promise<void> {
+    const at = this.now();
+    const { refused, failed, error } = await this.settleOrReject(settled, at);
+    if (error) {
+      // back in their queues, in their order: they settle on the next credit, or after a restart
+      for (const p of failed) this.enqueue(p);
+      this.logger.error({ err: error, why }, 'settling queued payments failed; they stay queued');
+    }
+    const notFailed = new Set(failed);
+    const writes = settled
+      .filter((p) => !notFailed.has(p))
+      .flatMap((p) =>
+        refused.has(p)
+          ? [
+              {
+                kind: 'status' as const,
+                id: p.id,
+                status: 'rejected' as const,
+                reason: 'AM04',
+                priority: p.priority,
+                at,
+              },
+            ]
+          : settledWrites(p, at),
+      );
     try {
-      await this.commitSettlements(settled.map((p) => this.transferFor(p)));
-      const at = this.now();
-      await this.writes.addAll(settled.flatMap((p) => settledWrites(p, at)));
+      await this.writes.add(writes);
     } catch (err) {
-      this.logger.error({ err, why }, 'settling queued payments failed; they settle after restart reconciliation');
+      // the ledger has them: restart reconciliation records them as settled
+      this.logger.error({ err, why }, 'recording settled queued payments failed; restart reconciles them');
     }
   }
 
@@ -508,7 +615,7 @@ export class ImtsService {
       };
     }
     if (writes.length > 0) {
-      await this.writes.addAll(writes);
+      await this.writes.add(writes);
       // the sender's next payment may now be at the head and covered
       await this.retryQueues(new Set([senderBic]));
     }
@@ -525,7 +632,7 @@ export class ImtsService {
     this.dequeue(p);
     const updated = { ...p, priority };
     this.enqueue(updated);
-    await this.writes.add({ kind: 'status', id, status: 'queued', reason: null, priority, at: this.now() });
+    await this.writes.add([{ kind: 'status', id, status: 'queued', reason: null, priority, at: this.now() }]);
     await this.retryQueues(new Set([senderBic]));
     return updated;
   }
@@ -568,7 +675,7 @@ export class ImtsService {
       throw new DomainError('unavailable', 'gridlock settlement refused by the ledger');
     }
     const at = this.now();
-    await this.writes.addAll(payments.flatMap((p) => settledWrites(p, at)));
+    await this.writes.add(payments.flatMap((p) => settledWrites(p, at)));
     await this.retryQueues(new Set(payments.map((p) => p.receiverBic)));
     return { settled: payments.length, amount: payments.reduce((s, p) => s + p.amount, 0n) };
   }
@@ -612,13 +719,46 @@ export class ImtsService {
         issues: [{ field: '/bic', message: 'unknown or inactive participant' }],
       });
     }
+    // The same operation again (a retry after a lost answer or a crash) is answered, not applied twice to
+    // the mirror: the ledger would answer its transfer id as a success, but the mirror must not move again.
+    if (this.movesInFlight.has(m.transferId)) {
+      throw new DomainError('conflict', 'this operation is in progress; retry it to get its answer');
+    }
+    this.movesInFlight.add(m.transferId);
+    try {
+      return await this.moveOnce(m);
+    } finally {
+      this.movesInFlight.delete(m.transferId);
+    }
+  }
+
+  private async moveOnce(m: {
+    transferId: string;
+    bic: string;
+    centralBankAccount: string;
+    outOfBank: boolean;
+    amount: bigint;
+    code: string;
+    what: string;
+  }): Promise<{ available: bigint }> {
+    const bankAccount = settlementAccountId(m.bic);
+    const done = await this.ledger.getTransfer(m.transferId);
+    if (done) {
+      const same =
+        done.amount === m.amount &&
+        done.debitAccountId === (m.outOfBank ? bankAccount : m.centralBankAccount) &&
+        done.creditAccountId === (m.outOfBank ? m.centralBankAccount : bankAccount);
+      if (!same) throw new DomainError('conflict', `operation ${m.transferId} was already made with other content`);
+      if (done.result !== 'ok')
+        throw new DomainError('insufficient-funds', `${m.what} was refused`, { reason: 'AM04' });
+      return { available: this.available.get(m.bic) ?? 0n };
+    }
     if (m.outOfBank) {
       if ((this.available.get(m.bic) ?? 0n) < m.amount) {
         throw new DomainError('insufficient-funds', `${m.what} exceeds the available balance`, { reason: 'AM04' });
       }
       this.available.set(m.bic, this.available.get(m.bic)! - m.amount);
     }
-    const bankAccount = settlementAccountId(m.bic);
     try {
       await this.ledger.transfer({
         id: m.transferId,

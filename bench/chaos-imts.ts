@@ -185,8 +185,12 @@ class ChaosImts {
     resentReceived: 0,
     /** Unanswered messages not stored, but with settlements on the ledger (IMTS must not settle them again). */
     resentSettled: 0,
-    /** Liquidity resent after its transfer had committed, answered as new rather than replayed. */
-    liquidityReapplied: 0,
+    /**
+     * Liquidity resent after its transfer had committed but before its HTTP answer was stored: IMTS answers
+     * it from the ledger without moving money or its mirror again (mirror_drift proves that), so this
+     * counts a path taken, not a failure.
+     */
+    liquidityAnsweredFromLedger: 0,
     mirrorChecks: 0,
     mirrorDrift: 0,
   };
@@ -447,8 +451,8 @@ class ChaosImts {
       if (op.kind === 'liq') {
         this.liqAcked.push(op);
         if (!r.replayed && this.onLedgerBeforeResend.has(op)) {
-          this.stats.liquidityReapplied++;
-          console.error(`  liquidity ${op.id} was on the ledger before the kill; its resend was answered as new`);
+          this.stats.liquidityAnsweredFromLedger++;
+          console.error(`  liquidity ${op.id} was on the ledger before the kill; its resend was answered from it`);
         }
       } else {
         const sts = (r.json?.txInfAndSts ?? []) as {
@@ -714,7 +718,7 @@ class ChaosImts {
       stalled_heads: this.stats.stalledHeads,
       resent_received: this.stats.resentReceived,
       resent_settled: this.stats.resentSettled,
-      liquidity_reapplied: this.stats.liquidityReapplied,
+      liquidity_answered_from_ledger: this.stats.liquidityAnsweredFromLedger,
       messages: this.ops.filter((o) => o.kind === 'pay').length,
       resent: this.stats.resent,
       replayed: this.stats.replayed,

@@ -38,6 +38,7 @@ export async function run(
     [
       '--disable-warning=ExperimentalWarning',
       '--single-threaded-gc',
+      '--max-semi-space-size=32',
       ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=.tmp/prof'] : []),
       'src/cli.ts',
       'start',

@@ -33,15 +33,17 @@ module.exports = {
       name: 'domain-is-pure',
       comment: 'domain/ code does no I/O: no node built-ins, no drivers, no store/service/routes, only the pure kernel',
       severity: 'error',
-      from: { path: '^src/[^/]+/domain/', pathNot: '\\.test\\.ts$' },
+      from: { path: ['^src/[^/]+/domain/', '^src/[^/]+/[^/]+/domain/'], pathNot: '\\.test\\.ts$' },
       to: {
-        pathNot: ['^src/([^/]+)/domain/', '^src/platform/pure\\.ts$', '^src/platform/(errors|money)\\.ts$', '^packages/'],
+        pathNot: [
+          '^src/[^/]+/domain/',
+          '^src/[^/]+/[^/]+/domain/', '^src/platform/pure\\.ts$', '^src/platform/(errors|money)\\.ts$', '^packages/'],
       },
     },
     {
       name: 'domain-no-core-modules',
       severity: 'error',
-      from: { path: '^src/[^/]+/domain/', pathNot: '\\.test\\.ts$' },
+      from: { path: ['^src/[^/]+/domain/', '^src/[^/]+/[^/]+/domain/'], pathNot: '\\.test\\.ts$' },
       to: { dependencyTypes: ['core'] },
     },
     {

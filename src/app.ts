@@ -11,6 +11,17 @@ import { createValidator } from '../packages/iso20022/index.ts';
 import { seedDemoWorld } from './demo/index.ts';
 import { IcsService, icsMigrations, icsRoutes } from './ics/index.ts';
 import { ImtsService, imtsMigrations, imtsRoutes } from './imts/index.ts';
+import {
+  aliasRoutes,
+  IpsAliasService,
+  IpsService,
+  ipsAliasMigrations,
+  ipsMerchantsMigrations,
+  ipsMigrations,
+  ipsRoutes,
+  MerchantsService,
+  merchantRoutes,
+} from './ips/index.ts';
 import { createLedger, type Ledger, ledgerMigrations, ledgerRoutes } from './ledger/index.ts';
 import {
   ParticipantsService,
@@ -60,6 +71,9 @@ export const ALL_MIGRATIONS = [
   webhooksMigrations,
   imtsMigrations,
   icsMigrations,
+  ipsMigrations,
+  ipsAliasMigrations,
+  ipsMerchantsMigrations,
 ];
 
 export interface Platform {
@@ -70,6 +84,7 @@ export interface Platform {
   ledger: Ledger;
   imts: ImtsService;
   ics: IcsService;
+  ips: IpsService;
   bus: EventBus;
   dispatcher: OutboxDispatcher;
   http: FastifyInstance;
@@ -142,6 +157,29 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     wasSettled: (id) => imts.ancillarySettled('ics', id),
   });
   await ics.start();
+  const aliases = new IpsAliasService({ db, clock, ids, logger });
+  const merchants = new MerchantsService({
+    db,
+    clock,
+    ids,
+    bicOf: async (participantId) => (await participants.cached(participantId))?.bic ?? null,
+  });
+  const ips = new IpsService({
+    db,
+    ledger,
+    imts,
+    clock,
+    ids,
+    logger,
+    centralBank,
+    lookup: async (bic) => {
+      const p = await participants.byBic(bic);
+      return p?.bic ? { id: p.id, bic: p.bic, status: p.status } : undefined;
+    },
+    endpoint: async (participantId) => (await participants.webhookTargets(participantId, 'ips.pacs008'))[0],
+    resolveAlias: (phone) => aliases.resolve(phone, '/cdtTrfTxInf/0/cdtrAcct/prxy/id'),
+    answerTimeoutMs: config.ipsAnswerTimeoutMs,
+  });
 
   const auth = await createAuthorizationServer({
     issuer: `${publicUrl}/oauth`,
@@ -219,6 +257,15 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     bodyLimitBytes: config.bodyLimitBytes,
     ...(validator ? { validator } : {}),
   });
+  aliasRoutes(http, aliases, { bicOf: async (id) => (await participants.cached(id))?.bic ?? null });
+  merchantRoutes(http, merchants, {});
+  ipsRoutes(http, ips, {
+    bicOf: async (id) => (await participants.cached(id))?.bic ?? null,
+    ids,
+    clock,
+    bodyLimitBytes: config.bodyLimitBytes,
+    ...(validator ? { validator } : {}),
+  });
   auditRoutes(http, db);
   dashboardRoutes(http, {
     version: VERSION,
@@ -244,6 +291,8 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   dispatcher.start();
   webhooks.start();
   ics.startSchedule();
+  ips.start();
+  aliases.startSchedule();
 
   return {
     config,
@@ -253,11 +302,14 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     ledger,
     imts,
     ics,
+    ips,
     bus,
     dispatcher,
     http,
     async close() {
       clearInterval(expiry);
+      ips.stop();
+      await aliases.stop();
       await ics.stop();
       await http.close();
       await dispatcher.stop();

@@ -25,6 +25,7 @@ export const STATUS_REASONS = {
   AM09: 'Amount received is not the amount agreed or expected.',
   AM12: 'Amount is invalid or missing.',
   BE01: 'End customer identification is not consistent with the account number.',
+  BE23: 'Phone number or other account proxy is not registered or invalid.',
   CURR: 'Currency of the payment is incorrect.',
   CUTA: 'Cancel upon unable to apply: the instruction cannot be applied and no remediation is possible.',
   DT01: 'Invalid date (e.g. wrong or missing settlement date).',

@@ -136,7 +136,7 @@ export function statusReport(opts: {
   createdAt: string;
   originalMsgId: string;
   originalType: InboundMessageType;
-  statuses: (TxStatus & { narrative?: string })[];
+  statuses: (Omit<TxStatus, 'status'> & { status: TxStatus['status'] | 'ACSP'; narrative?: string })[];
 }): Message<'pacs.002.001.11'> {
   return {
     type: 'pacs.002.001.11',

@@ -780,6 +780,36 @@ export class ImtsService {
   }
 
   /**
+   * Funding of a prefunded ancillary position (IPS-6): `fund` debits the bank's settlement account into
+   * its position account in the ancillary system (held on the central bank's books), `defund` brings it
+   * back and retries the bank's queue. Refused while IMTS is closed (after the interbank cut-off).
+   */
+  async fundPosition(input: {
+    id: string;
+    system: string;
+    bic: string;
+    positionAccount: string;
+    direction: 'fund' | 'defund';
+    amount: bigint;
+  }): Promise<{ available: bigint }> {
+    const day = this.day();
+    if (day && cutoffRejection('pacs.009', day)) {
+      throw new DomainError('state', 'IMTS is closed: positions are funded and defunded during its operating day', {
+        reason: 'TM01',
+      });
+    }
+    return this.moveAgainstCentralBank({
+      transferId: `imts:position:${input.system}:${input.id}`,
+      bic: input.bic,
+      centralBankAccount: input.positionAccount,
+      outOfBank: input.direction === 'fund',
+      amount: input.amount,
+      code: `imts.position.${input.system}.${input.direction}`,
+      what: 'funding',
+    });
+  }
+
+  /**
    * Ancillary settlement (IMTS-5): net positions of a clearing system (ICS, card switch, IPS) settle all
    * or nothing. Every debit leg must be covered by available balance; otherwise nothing moves and the
    * answer names the uncovered participants, so the ancillary system can recompute without them.

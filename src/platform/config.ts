@@ -26,6 +26,8 @@ export const ConfigSchema = Type.Object(
     bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
     /** Directory of ISO 20022 XSDs for strict validation (optional). */
     iso20022XsdDir: Type.Optional(Type.String()),
+    /** How long a payee bank has to accept or reject an instant payment (ms). */
+    ipsAnswerTimeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
   },
   { additionalProperties: false },
 );
@@ -44,6 +46,7 @@ const ENV: Record<string, keyof Config> = {
   NDFI_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
   NDFI_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   NDFI_ISO20022_XSD_DIR: 'iso20022XsdDir',
+  NDFI_IPS_ANSWER_TIMEOUT_MS: 'ipsAnswerTimeoutMs',
 };
 
 export class ConfigError extends Error {

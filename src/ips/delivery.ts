@@ -1,0 +1,53 @@
+import { signWebhook, toJson } from '../platform/index.ts';
+
+/** Where a payee bank takes instant payments: its webhook endpoint subscribed to `ips.pacs008`. */
+export interface PayeeEndpoint {
+  id: string;
+  url: string;
+  secret: string;
+}
+
+/** The payee bank's decision, when it gave one in its answer to the delivery. */
+export type DeliveryAnswer = { txSts: 'ACCP' | 'RJCT'; reason?: string } | undefined;
+
+/**
+ * Posts the payment to the payee bank, signed per Standard Webhooks (webhook-id = payment id), and reads a
+ * decision from a 200 answer `{"txSts":"ACCP"|"RJCT","reason":…}`. A 202, another status, a malformed body, a
+ * network error or the timeout give no decision: the bank may still answer through the API until the
+ * deadline.
+ */
+export async function deliver(
+  endpoint: PayeeEndpoint,
+  paymentId: string,
+  body: unknown,
+  opts: { timeoutMs: number; nowMs: number; fetch?: typeof fetch },
+): Promise<DeliveryAnswer> {
+  // amounts are bigints in the model: decimal strings of tiyn on the wire, as in every NDFI JSON
+  const text = toJson({ type: 'ips.pacs008', data: body });
+  const timestamp = Math.floor(opts.nowMs / 1000);
+  try {
+    const res = await (opts.fetch ?? fetch)(endpoint.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'NDFI-IPS/1',
+        'webhook-id': paymentId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signWebhook(endpoint.secret, paymentId, timestamp, text),
+      },
+      body: text,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(Math.max(1, opts.timeoutMs)),
+    });
+    if (res.status !== 200) {
+      await res.body?.cancel().catch(() => {});
+      return undefined;
+    }
+    const answer = (await res.json()) as { txSts?: unknown; reason?: unknown };
+    if (answer.txSts !== 'ACCP' && answer.txSts !== 'RJCT') return undefined;
+    const reason = typeof answer.reason === 'string' && /^[A-Z0-9]{4}$/.test(answer.reason) ? answer.reason : undefined;
+    return { txSts: answer.txSts, ...(reason ? { reason } : {}) };
+  } catch {
+    return undefined;
+  }
+}

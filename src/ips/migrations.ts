@@ -1,0 +1,31 @@
+import type { ModuleMigrations } from '../platform/index.ts';
+
+/** IPS payments; positions live on the ledger (`ips:position:<BIC>`). */
+export const ipsMigrations: ModuleMigrations = {
+  module: 'ips',
+  migrations: [
+    {
+      id: '001-payments',
+      sql: () => `
+CREATE TABLE ips_payments (
+  id TEXT PRIMARY KEY,
+  msg_id TEXT NOT NULL,
+  tx_id TEXT NOT NULL,
+  end_to_end_id TEXT NOT NULL,
+  payer_bic TEXT NOT NULL,
+  payee_bic TEXT NOT NULL,
+  amount BIGINT NOT NULL,
+  creditor_account TEXT NOT NULL,
+  alias TEXT,
+  status TEXT NOT NULL,
+  reason TEXT,
+  document TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  deadline TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX ips_payments_open ON ips_payments (status, deadline);
+CREATE INDEX ips_payments_payee ON ips_payments (payee_bic, id)`,
+    },
+  ],
+};

@@ -1,0 +1,228 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { build, type Validator } from '../../packages/iso20022/index.ts';
+import { readPaymentMessage, statusReport } from '../imts/index.ts';
+import { type Clock, DomainError, hasRole, type IdGenerator, type Principal, parseAmount } from '../platform/index.ts';
+import type { InstantInstruction, IpsService, IpsTxStatus } from './service.ts';
+
+const oversees = (p: Principal) => hasRole(p, ['oversight']);
+
+const IsoMessage = Type.Object(
+  {
+    grpHdr: Type.Object({}, { additionalProperties: true }),
+    cdtTrfTxInf: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 1 }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'pacs.008.001.09 of exactly one transaction, element names in camelCase, amounts as decimal strings ({"amount":"1500.00","ccy":"KZT"}). The payee is cdtrAgt + cdtrAcct, or a phone alias in cdtrAcct.prxy.id (E.164). XML accepted with content-type application/xml.',
+  },
+);
+const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
+const Answer = Type.Object(
+  {
+    txSts: Type.Union([Type.Literal('ACCP'), Type.Literal('RJCT')]),
+    reason: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{4}$', description: 'ISO 20022 status reason of a RJCT' })),
+  },
+  { additionalProperties: false },
+);
+const Funding = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64, description: 'operation id: repeating it never moves money twice' }),
+    direction: Type.Union([Type.Literal('fund'), Type.Literal('defund')]),
+    amount: Type.String({ description: 'decimal tenge, e.g. "1000000.00"' }),
+  },
+  { additionalProperties: false },
+);
+const StatusRequest = Type.Object(
+  { txIds: Type.Array(Type.String({ minLength: 1, maxLength: 35 }), { minItems: 1, maxItems: 1000 }) },
+  { additionalProperties: false },
+);
+const ListQuery = Type.Object(
+  {
+    after: Type.Optional(Type.String({ maxLength: 80 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+interface Tx {
+  pmtId: { endToEndId: string; txId: string };
+  intrBkSttlmAmt: { amount: bigint; ccy: string };
+  cdtrAgt?: { finInstnId: { bicfi?: string } };
+  cdtrAcct?: { id?: { othr?: { id: string }; iban?: string }; prxy?: { id: string } };
+}
+
+export function ipsRoutes(
+  app: FastifyInstance,
+  ips: IpsService,
+  deps: {
+    bicOf: (participantId: string) => Promise<string | null>;
+    ids: IdGenerator;
+    clock: Clock;
+    bodyLimitBytes: number;
+    validator?: Validator;
+  },
+): void {
+  const base = '/api/ips/v1';
+  const tags = ['ips'];
+  const bicOf = async (p: Principal): Promise<string> => {
+    const bic = await deps.bicOf(p.participantId);
+    if (!bic) throw new DomainError('forbidden', 'only participants with a BIC take part in IPS');
+    return bic;
+  };
+  const report = (reply: FastifyReply, xml: boolean, msgId: string, statuses: IpsTxStatus[]) => {
+    const r = statusReport({
+      msgId: deps.ids.next('PACS002').slice(0, 35),
+      createdAt: deps.clock.now().toISOString(),
+      originalMsgId: msgId,
+      originalType: 'pacs.008.001.09',
+      statuses,
+    });
+    if (xml) return reply.type('application/xml').send(build(r));
+    return r.message;
+  };
+
+  app.post(
+    `${base}/pacs.008`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: {
+        tags,
+        summary: 'Instant credit transfer (pacs.008 of one transaction, JSON or XML); answers pacs.002 ACSC or RJCT',
+        body: IsoMessage,
+      },
+      preValidation: async (req) => {
+        if (typeof req.body === 'string') {
+          (req as FastifyRequest & { isoXml?: string }).isoXml = req.body;
+          req.body = { grpHdr: {}, cdtTrfTxInf: [{}] };
+        }
+      },
+    },
+    async (req, reply) => {
+      const xmlBody = (req as FastifyRequest & { isoXml?: string }).isoXml;
+      const { message } = readPaymentMessage('pacs.008.001.09', xmlBody ?? req.body, {
+        xml: xmlBody !== undefined,
+        validator: deps.validator,
+        maxBytes: deps.bodyLimitBytes,
+      });
+      const bic = await bicOf(req.principal!);
+      const grpHdr = message.grpHdr as { msgId: string; instgAgt?: { finInstnId: { bicfi?: string } } };
+      const instructing = grpHdr.instgAgt?.finInstnId.bicfi;
+      if (instructing !== undefined && instructing !== bic) {
+        throw new DomainError('forbidden', `grpHdr.instgAgt ${instructing} is not your BIC ${bic}`, { reason: 'RC01' });
+      }
+      const txs = message.cdtTrfTxInf as unknown as Tx[];
+      if (txs.length !== 1) {
+        throw new DomainError('validation', 'an instant payment message carries exactly one transaction', {
+          reason: 'FF01',
+          issues: [{ field: '/cdtTrfTxInf', message: 'exactly one transaction' }],
+        });
+      }
+      const t = txs[0]!;
+      const alias = t.cdtrAcct?.prxy?.id;
+      const account = t.cdtrAcct?.id?.iban ?? t.cdtrAcct?.id?.othr?.id;
+      const instruction: InstantInstruction = {
+        msgId: grpHdr.msgId,
+        txId: t.pmtId.txId,
+        endToEndId: t.pmtId.endToEndId,
+        amount: t.intrBkSttlmAmt.amount,
+        currency: t.intrBkSttlmAmt.ccy,
+        ...(t.cdtrAgt?.finInstnId.bicfi ? { payeeBic: t.cdtrAgt.finInstnId.bicfi } : {}),
+        ...(account ? { creditorAccount: account } : {}),
+        ...(alias ? { alias } : {}),
+        document: t,
+      };
+      const status = await ips.pay(bic, instruction);
+      return report(reply, xmlBody !== undefined, grpHdr.msgId, [status]);
+    },
+  );
+
+  app.post(
+    `${base}/payments/:id/answer`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: {
+        tags,
+        summary: 'The payee bank accepts (ACCP) or rejects (RJCT) a payment delivered to it, before its deadline',
+        params: IdParam,
+        body: Answer,
+      },
+    },
+    async (req) => {
+      const bic = await bicOf(req.principal!);
+      const a = req.body as Static<typeof Answer>;
+      return ips.answer(bic, (req.params as Static<typeof IdParam>).id, {
+        txSts: a.txSts,
+        ...(a.reason ? { reason: a.reason } : {}),
+      });
+    },
+  );
+
+  app.post(
+    `${base}/pacs.028`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: { tags, summary: 'Status of your own instant payments by transaction id', body: StatusRequest },
+    },
+    async (req) => {
+      const bic = await bicOf(req.principal!);
+      return { statuses: await ips.statuses(bic, (req.body as Static<typeof StatusRequest>).txIds) };
+    },
+  );
+
+  app.get(
+    `${base}/payments/:id`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: { tags, summary: 'An instant payment (its payer, its payee, or oversight)', params: IdParam },
+    },
+    async (req) => {
+      const p = req.principal!;
+      const bic = oversees(p) ? undefined : await bicOf(p);
+      return ips.get((req.params as Static<typeof IdParam>).id, { ...(bic ? { bic } : {}), oversight: oversees(p) });
+    },
+  );
+
+  app.get(
+    `${base}/payments`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: { tags, summary: 'Instant payments you sent or received (oversight: all)', querystring: ListQuery },
+    },
+    async (req) => {
+      const p = req.principal!;
+      const q = req.query as Static<typeof ListQuery>;
+      const limit = q.limit ?? 100;
+      const bic = oversees(p) ? undefined : await bicOf(p);
+      const items = await ips.list({ ...(bic ? { bic } : {}), ...(q.after ? { after: q.after } : {}), limit });
+      return { items, next: items.length === limit ? items.at(-1)!.id : null };
+    },
+  );
+
+  app.post(
+    `${base}/positions`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: {
+        tags,
+        summary: 'Fund your IPS position from your IMTS settlement account, or defund it (IMTS operating day only)',
+        body: Funding,
+      },
+    },
+    async (req) => {
+      const bic = await bicOf(req.principal!);
+      const f = req.body as Static<typeof Funding>;
+      return ips.fund({ id: f.id, bic, direction: f.direction, amount: parseAmount(f.amount, { field: '/amount' }) });
+    },
+  );
+
+  app.get(
+    `${base}/positions/mine`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: { tags, summary: 'Your IPS position: available, reserved, balance (tiyn)' },
+    },
+    async (req) => ips.position(await bicOf(req.principal!)),
+  );
+}

@@ -1,0 +1,399 @@
+import type { ImtsService } from '../imts/index.ts';
+import type { Ledger } from '../ledger/index.ts';
+import {
+  type Clock,
+  type Db,
+  DomainError,
+  enqueueWebhook,
+  type IdGenerator,
+  type Logger,
+  notFound,
+} from '../platform/index.ts';
+import { type DeliveryAnswer, deliver, type PayeeEndpoint } from './delivery.ts';
+import {
+  type IpsPayment,
+  ISO_STATUS,
+  intakeRejection,
+  ipsPaymentId,
+  positionAccountId,
+  reservationId,
+  sameInstruction,
+} from './domain/payment.ts';
+import { ipsStore as store } from './store.ts';
+
+/** What IPS needs to know of a participant. */
+export interface IpsParticipant {
+  id: string;
+  bic: string;
+  status: 'active' | 'suspended' | 'blocked';
+}
+
+/** One credit transfer as the payer bank instructs it (from a pacs.008 of one transaction). */
+export interface InstantInstruction {
+  msgId: string;
+  txId: string;
+  endToEndId: string;
+  amount: bigint;
+  currency: string;
+  /** The payee bank and account, or a phone alias to resolve (then both may be absent). */
+  payeeBic?: string;
+  creditorAccount?: string;
+  alias?: string;
+  document: unknown;
+}
+
+export interface IpsTxStatus {
+  paymentId: string;
+  txId: string;
+  endToEndId: string;
+  status: 'ACSP' | 'ACSC' | 'RJCT';
+  reason?: string;
+}
+
+/** The Anti-Fraud Center's answer on a payment; allow until it plugs in. */
+export type Screening = (p: IpsPayment) => Promise<{ decision: 'allow' | 'review' | 'block'; reasons: string[] }>;
+
+export interface IpsDeps {
+  db: Db;
+  ledger: Ledger;
+  imts: ImtsService;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  lookup: (bic: string) => Promise<IpsParticipant | undefined>;
+  /** The payee bank's endpoint for `ips.pacs008`, if it has one. */
+  endpoint: (participantId: string) => Promise<PayeeEndpoint | undefined>;
+  /** The alias directory: phone (E.164) → bank and account. */
+  resolveAlias?: (phone: string) => Promise<{ bic: string; accountId: string } | undefined>;
+  screen?: Screening;
+  centralBank: () => Promise<{ id: string }>;
+  /** How long the payee bank has to answer, ms. Default 5,000. */
+  answerTimeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const toStatus = (p: IpsPayment): IpsTxStatus => ({
+  paymentId: p.id,
+  txId: p.txId,
+  endToEndId: p.endToEndId,
+  status: ISO_STATUS[p.status],
+  ...(p.reason ? { reason: p.reason } : {}),
+});
+
+/**
+ * IPS, the instant payment system (IPS-1, IPS-6): 24/7 credit transfers between banks' prefunded positions
+ * in central bank money. A payment reserves the amount on the payer bank's position (a pending ledger
+ * transfer, so the position can never be overdrawn), is delivered to the payee bank, and settles (post)
+ * when that bank accepts or is released (void) when it refuses or does not answer in time. The ledger's
+ * pending state is the truth: whatever path decides a payment (the delivery's answer, a later answer, the
+ * deadline sweep, a restart), the status follows what the ledger did.
+ */
+export class IpsService {
+  private readonly d: IpsDeps;
+  private readonly timeoutMs: number;
+  /** Payments being concluded in this process, so two deciders share one outcome. */
+  private readonly concluding = new Map<string, Promise<IpsPayment>>();
+  /** Payer requests waiting for a later answer, by payment id. */
+  private readonly waiting = new Map<string, (a: DeliveryAnswer) => void>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(deps: IpsDeps) {
+    this.d = deps;
+    this.timeoutMs = deps.answerTimeoutMs ?? 5000;
+  }
+
+  /** Reconciles what a crash left reserved and starts the deadline sweep. */
+  start(): void {
+    const tick = () => {
+      this.sweep().catch((err) => this.d.logger.error({ err }, 'IPS deadline sweep failed'));
+    };
+    tick();
+    this.sweeper = setInterval(tick, 1000);
+    this.sweeper.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private now(): string {
+    return this.d.clock.now().toISOString();
+  }
+
+  private async participant(bic: string, field: string): Promise<IpsParticipant> {
+    const p = await this.d.lookup(bic);
+    if (p?.status !== 'active') {
+      throw new DomainError('validation', `${bic} is not an active IPS participant`, {
+        reason: 'RC01',
+        issues: [{ field, message: 'unknown or inactive participant' }],
+      });
+    }
+    await this.ensurePosition(p);
+    return p;
+  }
+
+  private async ensurePosition(p: IpsParticipant): Promise<void> {
+    await this.d.ledger.createAccounts([
+      {
+        id: positionAccountId(p.bic),
+        owner: p.id,
+        currency: 'KZT',
+        code: 'ips_position',
+        flags: { debitsMustNotExceedCredits: true, history: true },
+      },
+    ]);
+  }
+
+  /**
+   * Moves money between a bank's IMTS settlement account and its IPS position. Only during IMTS's
+   * operating day; IPS itself keeps running on what is prefunded when IMTS is closed.
+   */
+  async fund(input: { id: string; bic: string; direction: 'fund' | 'defund'; amount: bigint }) {
+    const p = await this.participant(input.bic, '/bic');
+    if (input.amount <= 0n) throw new DomainError('validation', 'amount must be positive', { reason: 'AM01' });
+    await this.d.imts.fundPosition({
+      id: input.id,
+      system: 'ips',
+      bic: p.bic,
+      positionAccount: positionAccountId(p.bic),
+      direction: input.direction,
+      amount: input.amount,
+    });
+    return this.position(p.bic);
+  }
+
+  /** A bank's position: what it can pay now (posted minus reserved) and what is reserved. */
+  async position(bic: string): Promise<{ bic: string; available: bigint; reserved: bigint; balance: bigint }> {
+    const a = await this.d.ledger.getAccount(positionAccountId(bic));
+    if (!a) return { bic, available: 0n, reserved: 0n, balance: 0n };
+    const balance = a.creditsPosted - a.debitsPosted;
+    return { bic, available: balance - a.debitsPending, reserved: a.debitsPending, balance };
+  }
+
+  /**
+   * A payer bank's credit transfer: validated, screened, its payee found, reserved, delivered, and
+   * concluded within the answer timeout. Answers the final status (ACSC or RJCT), or the current one for a
+   * resend of the same transaction; never moves money twice.
+   */
+  async pay(payerBic: string, t: InstantInstruction): Promise<IpsTxStatus> {
+    const payer = await this.participant(payerBic, '/grpHdr/instgAgt');
+    const id = ipsPaymentId(payerBic, t.txId);
+    const at = this.now();
+    let payeeBic = t.payeeBic;
+    let creditorAccount = t.creditorAccount;
+    if (t.alias !== undefined) {
+      const found = await this.d.resolveAlias?.(t.alias);
+      if (!found) {
+        return this.refuseUnrecorded(id, t, 'BE23'); // account proxy invalid
+      }
+      if (payeeBic !== undefined && payeeBic !== found.bic) return this.refuseUnrecorded(id, t, 'RC01');
+      payeeBic = found.bic;
+      creditorAccount = found.accountId;
+    }
+    if (payeeBic === undefined || creditorAccount === undefined) {
+      throw new DomainError('validation', 'the payee needs cdtrAgt and cdtrAcct, or a phone alias (cdtrAcct.prxy)', {
+        reason: 'FF01',
+        issues: [{ field: '/cdtTrfTxInf/0/cdtrAcct', message: 'account or proxy required' }],
+      });
+    }
+    const payment: IpsPayment = {
+      id,
+      msgId: t.msgId,
+      txId: t.txId,
+      endToEndId: t.endToEndId,
+      payerBic,
+      payeeBic,
+      amount: t.amount,
+      creditorAccount,
+      alias: t.alias ?? null,
+      status: 'reserved',
+      reason: null,
+      document: t.document,
+      createdAt: at,
+      deadline: new Date(this.d.clock.nowMs() + this.timeoutMs).toISOString(),
+      updatedAt: at,
+    };
+    const known = await store.get(this.d.db, id);
+    if (known) return this.resent(known, payment);
+
+    const refused =
+      intakeRejection({ ...payment, currency: t.currency }) ??
+      ((await this.d.lookup(payeeBic))?.status === 'active' ? undefined : 'RC01');
+    if (refused) return this.record({ ...payment, status: 'rejected', reason: refused });
+    const payee = await this.participant(payeeBic, '/cdtTrfTxInf/0/cdtrAgt');
+    const screening = await (this.d.screen?.(payment) ?? Promise.resolve({ decision: 'allow' as const, reasons: [] }));
+    if (screening.decision === 'block') return this.record({ ...payment, status: 'rejected', reason: 'FRAD' });
+
+    // Reserve first, record second: a crash between leaves a pending transfer the ledger expires.
+    const reserve = await this.d.ledger.submit([
+      {
+        id: reservationId(id),
+        debitAccountId: positionAccountId(payer.bic),
+        creditAccountId: positionAccountId(payee.bic),
+        amount: payment.amount,
+        currency: 'KZT',
+        code: 'ips.payment',
+        reference: payment.endToEndId,
+        flags: { pending: true },
+        // a safety net behind the sweep: the ledger voids it even if IPS never comes back
+        timeoutSeconds: Math.ceil(this.timeoutMs / 1000) + 60,
+      },
+    ]);
+    const r = reserve[0]!;
+    if (!r.ok) {
+      if (r.reason === 'exists_with_different_fields') {
+        // a resend racing the first copy of this transaction
+        throw new DomainError('conflict', `transaction ${t.txId} is being processed`, { reason: 'DUPL' });
+      }
+      return this.record({ ...payment, status: 'rejected', reason: 'AM04' });
+    }
+    if (!(await store.insert(this.d.db, payment))) {
+      throw new DomainError('conflict', `transaction ${t.txId} is being processed`, { reason: 'DUPL' });
+    }
+
+    const endpoint = await this.d.endpoint(payee.id);
+    const later = new Promise<DeliveryAnswer>((resolve) => this.waiting.set(id, resolve));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<DeliveryAnswer>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.timeoutMs);
+    });
+    const delivered: Promise<DeliveryAnswer> = endpoint
+      ? deliver(endpoint, id, t.document, {
+          timeoutMs: this.timeoutMs,
+          nowMs: this.d.clock.nowMs(),
+          ...(this.d.fetch ? { fetch: this.d.fetch } : {}),
+        })
+      : new Promise<DeliveryAnswer>(() => {});
+    // a delivery without a decision (202, error) leaves the later answer and the deadline racing
+    const decided = delivered.then((a) => a ?? Promise.race([later, deadline]));
+    const answer = await Promise.race([decided, later, deadline]);
+    clearTimeout(timer);
+    this.waiting.delete(id);
+    const done = await this.conclude(payment, answer ?? { txSts: 'RJCT', reason: 'AB05' });
+    return toStatus(done);
+  }
+
+  /** The payee bank's answer after the delivery (it answered 202, or the delivery failed). */
+  async answer(payeeBic: string, paymentId: string, a: { txSts: 'ACCP' | 'RJCT'; reason?: string }) {
+    const p = await store.get(this.d.db, paymentId);
+    if (!p || p.payeeBic !== payeeBic) throw notFound('payment');
+    if (p.status !== 'reserved') return toStatus(p);
+    const waiter = this.waiting.get(paymentId);
+    if (waiter) {
+      waiter(a);
+      return toStatus(await this.concluded(p));
+    }
+    // the payer's request is gone (another process, a restart): decide here
+    if (this.d.clock.now().toISOString() >= p.deadline) return toStatus(await this.conclude(p, { txSts: 'RJCT' }));
+    return toStatus(await this.conclude(p, a));
+  }
+
+  /** The outcome of a reserved payment another request is concluding; past its deadline, concludes it. */
+  private async concluded(p: IpsPayment): Promise<IpsPayment> {
+    for (;;) {
+      const c = this.concluding.get(p.id);
+      if (c) return c;
+      if (this.now() >= p.deadline) return this.conclude(p, { txSts: 'RJCT', reason: 'AB05' });
+      await new Promise<void>((r) => setTimeout(r, 20));
+      const now = await store.get(this.d.db, p.id);
+      if (now && now.status !== 'reserved') return now;
+    }
+  }
+
+  /**
+   * Posts or voids the reservation and records what the ledger did; one outcome however many deciders
+   * (answer, deadline, sweep) race. Notifies the payer bank by webhook (pacs.002) in the same commit.
+   */
+  private conclude(p: IpsPayment, a: { txSts: 'ACCP' | 'RJCT'; reason?: string }): Promise<IpsPayment> {
+    const running = this.concluding.get(p.id);
+    if (running) return running;
+    const work = (async () => {
+      const accept = a.txSts === 'ACCP' && this.d.clock.now().toISOString() < p.deadline;
+      await this.d.ledger.submit([
+        {
+          id: `${reservationId(p.id)}:${accept ? 'post' : 'void'}`,
+          pendingId: reservationId(p.id),
+          code: accept ? 'ips.settle' : 'ips.release',
+          flags: accept ? { postPending: true } : { voidPending: true },
+        },
+      ]);
+      // whichever resolution won, the pending transfer's state says what happened
+      const state = (await this.d.ledger.getTransfer(reservationId(p.id)))?.state;
+      const settled = state === 'posted';
+      const reason = settled ? null : accept ? 'AB05' : a.txSts === 'RJCT' ? (a.reason ?? 'NARR') : 'AB05';
+      const at = this.now();
+      const final: IpsPayment = { ...p, status: settled ? 'settled' : 'rejected', reason, updatedAt: at };
+      // looked up before: the transaction callback must only talk to the database through `tx`
+      const payer = await this.d.lookup(p.payerBic);
+      await this.d.db.transaction(async (tx) => {
+        if (!(await store.finish(tx, p.id, final.status, reason, at))) return;
+        if (!payer) return;
+        await enqueueWebhook(
+          tx,
+          { participantId: payer.id, eventType: 'ips.pacs002', payload: toStatus(final), idempotencyKey: p.id },
+          this.d.ids,
+          this.d.clock,
+        );
+      });
+      return (await store.get(this.d.db, p.id)) ?? final;
+    })();
+    this.concluding.set(p.id, work);
+    return work.finally(() => this.concluding.delete(p.id));
+  }
+
+  /** Concludes overdue reservations: after a crash, or when the payer's request is gone. */
+  async sweep(): Promise<number> {
+    const overdue = await store.overdue(this.d.db, this.now(), 500);
+    for (const p of overdue) if (!this.waiting.has(p.id)) await this.conclude(p, { txSts: 'RJCT', reason: 'AB05' });
+    return overdue.length;
+  }
+
+  private async resent(known: IpsPayment, again: IpsPayment): Promise<IpsTxStatus> {
+    if (!sameInstruction(known, again)) {
+      throw new DomainError('conflict', `transaction ${known.txId} was already sent with other content`, {
+        reason: 'DUPL',
+      });
+    }
+    if (known.status !== 'reserved') return toStatus(known);
+    return toStatus(await this.concluded(known));
+  }
+
+  /** A refusal before anything was reserved, recorded so that a resend answers the same. */
+  private async record(p: IpsPayment): Promise<IpsTxStatus> {
+    if (!(await store.insert(this.d.db, p))) {
+      const known = await store.get(this.d.db, p.id);
+      if (known) return toStatus(known);
+    }
+    return toStatus(p);
+  }
+
+  /** A refusal with no payee to record (unknown alias): answered, not stored. */
+  private refuseUnrecorded(id: string, t: InstantInstruction, reason: string): IpsTxStatus {
+    return { paymentId: id, txId: t.txId, endToEndId: t.endToEndId, status: 'RJCT', reason };
+  }
+
+  /** A payment as its payer, its payee or oversight may see it. */
+  async get(id: string, viewer: { bic?: string; oversight: boolean }): Promise<IpsPayment> {
+    const p = await store.get(this.d.db, id);
+    if (!p || !(viewer.oversight || p.payerBic === viewer.bic || p.payeeBic === viewer.bic)) throw notFound('payment');
+    return p;
+  }
+
+  /** pacs.028: the current status of the caller's own transactions. */
+  async statuses(payerBic: string, txIds: string[]): Promise<IpsTxStatus[]> {
+    const out: IpsTxStatus[] = [];
+    for (const txId of txIds) {
+      const p = await store.get(this.d.db, ipsPaymentId(payerBic, txId));
+      out.push(
+        p
+          ? toStatus(p)
+          : { paymentId: ipsPaymentId(payerBic, txId), txId, endToEndId: '', status: 'RJCT', reason: 'NOOR' },
+      );
+    }
+    return out;
+  }
+
+  list(f: { bic?: string; after?: string; limit: number }): Promise<IpsPayment[]> {
+    return store.list(this.d.db, f);
+  }
+}

@@ -1,0 +1,111 @@
+import { type Queryable, toJson } from '../platform/index.ts';
+import type { IpsPayment, IpsStatus } from './domain/payment.ts';
+
+interface Row {
+  id: string;
+  msg_id: string;
+  tx_id: string;
+  end_to_end_id: string;
+  payer_bic: string;
+  payee_bic: string;
+  amount: bigint;
+  creditor_account: string;
+  alias: string | null;
+  status: string;
+  reason: string | null;
+  document: string;
+  created_at: string;
+  deadline: string;
+  updated_at: string;
+}
+
+const COLUMNS = `id, msg_id, tx_id, end_to_end_id, payer_bic, payee_bic, amount, creditor_account, alias, status, reason,
+  document, created_at, deadline, updated_at`;
+
+const toPayment = (r: Row): IpsPayment => ({
+  id: r.id,
+  msgId: r.msg_id,
+  txId: r.tx_id,
+  endToEndId: r.end_to_end_id,
+  payerBic: r.payer_bic,
+  payeeBic: r.payee_bic,
+  amount: BigInt(r.amount),
+  creditorAccount: r.creditor_account,
+  alias: r.alias,
+  status: r.status as IpsStatus,
+  reason: r.reason,
+  document: JSON.parse(r.document),
+  createdAt: r.created_at,
+  deadline: r.deadline,
+  updatedAt: r.updated_at,
+});
+
+export const ipsStore = {
+  async insert(q: Queryable, p: IpsPayment): Promise<boolean> {
+    const n = await q.exec(
+      `INSERT INTO ips_payments (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        p.id,
+        p.msgId,
+        p.txId,
+        p.endToEndId,
+        p.payerBic,
+        p.payeeBic,
+        p.amount,
+        p.creditorAccount,
+        p.alias,
+        p.status,
+        p.reason,
+        toJson(p.document),
+        p.createdAt,
+        p.deadline,
+        p.updatedAt,
+      ],
+    );
+    return n === 1;
+  },
+
+  /** Moves a reserved payment to its final status; false if it was final already (someone else decided). */
+  async finish(q: Queryable, id: string, status: IpsStatus, reason: string | null, at: string): Promise<boolean> {
+    const n = await q.exec(
+      `UPDATE ips_payments SET status = $1, reason = $2, updated_at = $3 WHERE id = $4 AND status = 'reserved'`,
+      [status, reason, at, id],
+    );
+    return n === 1;
+  },
+
+  async get(q: Queryable, id: string): Promise<IpsPayment | undefined> {
+    const [r] = await q.query<Row>(`SELECT ${COLUMNS} FROM ips_payments WHERE id = $1`, [id]);
+    return r ? toPayment(r) : undefined;
+  },
+
+  /** Reserved payments whose answer is overdue. */
+  async overdue(q: Queryable, now: string, limit: number): Promise<IpsPayment[]> {
+    const rows = await q.query<Row>(
+      `SELECT ${COLUMNS} FROM ips_payments WHERE status = 'reserved' AND deadline <= $1 ORDER BY deadline LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map(toPayment);
+  },
+
+  async list(q: Queryable, f: { bic?: string; after?: string; limit: number }): Promise<IpsPayment[]> {
+    const params: (string | number)[] = [];
+    const where: string[] = [];
+    if (f.bic) {
+      params.push(f.bic);
+      where.push(`(payer_bic = $${params.length} OR payee_bic = $${params.length})`);
+    }
+    if (f.after) {
+      params.push(f.after);
+      where.push(`id > $${params.length}`);
+    }
+    params.push(f.limit);
+    const rows = await q.query<Row>(
+      `SELECT ${COLUMNS} FROM ips_payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY id LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toPayment);
+  },
+};

@@ -1,0 +1,270 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { iban, iin } from '../../src/ips/aliases/fixtures.test-helper.ts';
+import { verifyWebhookSignature } from '../../src/platform/index.ts';
+import { engines } from '../../src/platform/testing.ts';
+import { startTestPlatform, type TestPlatform } from '../harness.ts';
+
+const I = '/api/ips/v1';
+let seq = 0;
+
+function pacs008(from: string, to: string, amount: string, account = 'KZ86125KZT5004100100') {
+  const n = ++seq;
+  return {
+    grpHdr: {
+      msgId: `IPS-${Date.now()}-${n}`,
+      creDtTm: '2026-11-23T10:00:00+05:00',
+      nbOfTxs: 1,
+      sttlmInf: { sttlmMtd: 'CLRG' },
+      instgAgt: { finInstnId: { bicfi: from } },
+    },
+    cdtTrfTxInf: [
+      {
+        pmtId: { endToEndId: `E2E-${n}`, txId: `ITX-${n}` },
+        intrBkSttlmAmt: { amount, ccy: 'KZT' },
+        intrBkSttlmDt: '2026-11-23',
+        chrgBr: 'SLEV',
+        dbtr: { nm: 'Aigerim Sarsenova' },
+        dbtrAgt: { finInstnId: { bicfi: from } },
+        cdtrAgt: { finInstnId: { bicfi: to } },
+        cdtr: { nm: 'Dauren Ospanov' },
+        cdtrAcct: { id: { othr: { id: account } } },
+      },
+    ],
+  };
+}
+
+/** The payee bank's IPS endpoint: answers each delivery as `decide` says, and records what it got. */
+interface PayeeBank {
+  url: string;
+  secret: string;
+  received: { id: string; body: string; headers: Record<string, string> }[];
+  decide: (body: { data: { cdtrAcct?: { id?: { othr?: { id: string } } } } }) => 'ACCP' | 'RJCT' | 'later';
+  server: Server;
+}
+
+async function payeeBank(): Promise<PayeeBank> {
+  const bank = { received: [], decide: () => 'ACCP' } as unknown as PayeeBank;
+  bank.server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      const headers = req.headers as Record<string, string>;
+      bank.received.push({ id: headers['webhook-id']!, body, headers });
+      const d = bank.decide(JSON.parse(body));
+      if (d === 'later') res.writeHead(202).end();
+      else
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ txSts: d, reason: d === 'RJCT' ? 'AC04' : undefined }));
+    });
+  });
+  await new Promise<void>((r) => bank.server.listen(0, '127.0.0.1', r));
+  bank.url = `http://127.0.0.1:${(bank.server.address() as AddressInfo).port}/ips`;
+  return bank;
+}
+
+for (const engine of engines()) {
+  describe(`IPS API on ${engine}`, () => {
+    let t: TestPlatform;
+    let payee: PayeeBank;
+    const banks: { id: string; bic: string; token: string }[] = [];
+    const position = async (b: { token: string }) =>
+      (await t.call('GET', `${I}/positions/mine`, { token: b.token })).body as {
+        available: string;
+        reserved: string;
+        balance: string;
+      };
+
+    before(async () => {
+      t = await startTestPlatform(engine, { ipsAnswerTimeoutMs: 1500 });
+      const operator = await t.login('operator');
+      const all = (await t.call('GET', '/api/participants/v1/participants?type=bank', { cookie: operator })).body.items;
+      for (const b of all.slice(0, 3)) banks.push({ id: b.id, bic: b.bic, token: await t.token(b.id) });
+      payee = await payeeBank();
+      const hook = await t.call('POST', '/api/participants/v1/webhooks', {
+        token: banks[1]!.token,
+        body: { url: payee.url, events: ['ips.pacs008'] },
+      });
+      assert.equal(hook.status, 201, JSON.stringify(hook.body));
+      payee.secret = hook.body.secret;
+      const funded = await t.call('POST', `${I}/positions`, {
+        token: banks[0]!.token,
+        body: { id: 'fund-1', direction: 'fund', amount: '1000.00' },
+      });
+      assert.equal(funded.status, 200, JSON.stringify(funded.body));
+    });
+    after(async () => {
+      payee?.server.close();
+      await t?.close();
+    });
+
+    it('settles at once when the payee bank accepts; the delivery is signed; money moves once', async () => {
+      const [a, b] = banks;
+      const before = await position(a!);
+      const msg = pacs008(a!.bic, b!.bic, '100.00');
+      const r = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: msg });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.txInfAndSts[0].txSts, 'ACSC');
+      const got = payee.received.at(-1)!;
+      assert.equal(got.id, `${a!.bic}:ITX-${seq}`);
+      assert.ok(
+        verifyWebhookSignature({
+          secret: payee.secret,
+          id: got.headers['webhook-id']!,
+          timestamp: got.headers['webhook-timestamp']!,
+          signature: got.headers['webhook-signature']!,
+          body: got.body,
+          now: new Date(),
+        }),
+      );
+      const after = await position(a!);
+      assert.equal(BigInt(before.available) - BigInt(after.available), 10000n);
+      assert.equal(after.reserved, '0');
+      assert.equal((await position(b!)).balance, '10000');
+      // the same transaction again: the same answer, no second delivery, no second debit
+      const deliveries = payee.received.length;
+      const again = await t.call('POST', `${I}/pacs.008`, {
+        token: a!.token,
+        body: { ...msg, grpHdr: { ...msg.grpHdr, msgId: `${msg.grpHdr.msgId}-again` } },
+      });
+      assert.equal(again.body.txInfAndSts[0].txSts, 'ACSC');
+      assert.equal(payee.received.length, deliveries);
+      assert.equal((await position(a!)).available, after.available);
+    });
+
+    it('releases the reservation when the payee bank rejects, with its reason', async () => {
+      const [a, b] = banks;
+      payee.decide = () => 'RJCT';
+      const before = await position(a!);
+      const r = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '50.00') });
+      payee.decide = () => 'ACCP';
+      assert.deepEqual([r.body.txInfAndSts[0].txSts, r.body.txInfAndSts[0].stsRsnInf[0].rsn.cd], ['RJCT', 'AC04']);
+      assert.deepEqual(await position(a!), before);
+    });
+
+    it('takes a later answer through the API, and voids at the deadline when none comes (AB05)', async () => {
+      const [a, b] = banks;
+      payee.decide = () => 'later';
+      const id = `${a!.bic}:ITX-${seq + 1}`;
+      const pending = t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '10.00') });
+      // the payee answers once the delivery has reached it
+      while (!payee.received.some((x) => x.id === id)) await new Promise((r) => setTimeout(r, 10));
+      const ans = await t.call('POST', `${I}/payments/${encodeURIComponent(id)}/answer`, {
+        token: b!.token,
+        body: { txSts: 'ACCP' },
+      });
+      assert.equal(ans.status, 200, JSON.stringify(ans.body));
+      assert.equal((await pending).body.txInfAndSts[0].txSts, 'ACSC');
+
+      const before = await position(a!);
+      const silent = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '10.00') });
+      payee.decide = () => 'ACCP';
+      assert.deepEqual(
+        [silent.body.txInfAndSts[0].txSts, silent.body.txInfAndSts[0].stsRsnInf[0].rsn.cd],
+        ['RJCT', 'AB05'],
+      );
+      assert.deepEqual(await position(a!), before);
+      // a late acceptance changes nothing
+      const late = await t.call('POST', `${I}/payments/${encodeURIComponent(`${a!.bic}:ITX-${seq}`)}/answer`, {
+        token: b!.token,
+        body: { txSts: 'ACCP' },
+      });
+      assert.equal(late.body.status, 'RJCT');
+    });
+
+    it('refuses what the position does not cover (AM04) without delivering; bad input changes nothing', async () => {
+      const [a, b, c] = banks;
+      const deliveries = payee.received.length;
+      const r = await t.call('POST', `${I}/pacs.008`, {
+        token: c!.token,
+        body: pacs008(c!.bic, b!.bic, '1.00'),
+      });
+      assert.deepEqual([r.body.txInfAndSts[0].txSts, r.body.txInfAndSts[0].stsRsnInf[0].rsn.cd], ['RJCT', 'AM04']);
+      assert.equal(payee.received.length, deliveries);
+      const before = await position(a!);
+      const float = pacs008(a!.bic, b!.bic, '1.00');
+      (float.cdtTrfTxInf[0]!.intrBkSttlmAmt as { amount: unknown }).amount = 1.5;
+      const bad = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: float });
+      assert.equal(bad.status, 400);
+      const two = pacs008(a!.bic, b!.bic, '1.00');
+      const twice = await t.call('POST', `${I}/pacs.008`, {
+        token: a!.token,
+        body: { ...two, cdtTrfTxInf: [two.cdtTrfTxInf[0], two.cdtTrfTxInf[0]] },
+      });
+      assert.equal(twice.status, 400);
+      const self = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, a!.bic, '1.00') });
+      assert.equal(self.body.txInfAndSts[0].stsRsnInf[0].rsn.cd, 'AC01');
+      assert.deepEqual(await position(a!), before);
+    });
+
+    it('shows a payment to its payer and payee only; pacs.028 answers own transactions', async () => {
+      const [a, b, c] = banks;
+      await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '2.00') });
+      const id = `${a!.bic}:ITX-${seq}`;
+      for (const [who, status] of [
+        [a, 200],
+        [b, 200],
+        [c, 404],
+      ] as const) {
+        assert.equal(
+          (await t.call('GET', `${I}/payments/${encodeURIComponent(id)}`, { token: who!.token })).status,
+          status,
+        );
+      }
+      const s = await t.call('POST', `${I}/pacs.028`, { token: a!.token, body: { txIds: [`ITX-${seq}`, 'NOPE'] } });
+      assert.deepEqual(
+        s.body.statuses.map((x: { status: string }) => x.status),
+        ['ACSC', 'RJCT'],
+      );
+      const foreign = await t.call('POST', `${I}/pacs.028`, { token: c!.token, body: { txIds: [`ITX-${seq}`] } });
+      assert.equal(foreign.body.statuses[0].reason, 'NOOR');
+    });
+
+    it('pays a phone alias: the directory gives the payee bank and account; an unknown phone is BE23', async () => {
+      const [a, b] = banks;
+      const account = iban(7);
+      const reg = await t.call('POST', `${I}/aliases`, {
+        token: b!.token,
+        body: { phone: '8 701 555 12 34', accountId: account, holderName: 'Dauren Ospanov', holderIin: iin(7) },
+      });
+      assert.equal(reg.status, 201, JSON.stringify(reg.body));
+      const byPhone = (phone: string) => {
+        const m = pacs008(a!.bic, b!.bic, '3.00');
+        // the payer bank looked the phone up first (confirmation of payee): it names the bank, the directory
+        // gives the account
+        (m.cdtTrfTxInf[0] as Record<string, unknown>).cdtrAcct = { id: { othr: { id: phone } }, prxy: { id: phone } };
+        return m;
+      };
+      const r = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: byPhone('+77015551234') });
+      assert.equal(r.body.txInfAndSts?.[0].txSts, 'ACSC', JSON.stringify(r.body));
+      const p = await t.call('GET', `${I}/payments/${encodeURIComponent(`${a!.bic}:ITX-${seq}`)}`, { token: a!.token });
+      assert.deepEqual([p.body.payeeBic, p.body.creditorAccount, p.body.alias], [b!.bic, account, '+77015551234']);
+      const unknown = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: byPhone('+77015550000') });
+      assert.deepEqual(
+        [unknown.body.txInfAndSts[0].txSts, unknown.body.txInfAndSts[0].stsRsnInf[0].rsn.cd],
+        ['RJCT', 'BE23'],
+      );
+    });
+
+    it('defunds back to IMTS; never more than is available', async () => {
+      const [a] = banks;
+      const before = await position(a!);
+      const over = await t.call('POST', `${I}/positions`, {
+        token: a!.token,
+        body: { id: 'defund-too-much', direction: 'defund', amount: '1000000.00' },
+      });
+      assert.equal(over.status, 422, JSON.stringify(over.body));
+      const ok = await t.call('POST', `${I}/positions`, {
+        token: a!.token,
+        body: { id: 'defund-1', direction: 'defund', amount: '1.00' },
+      });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.equal(BigInt(before.available) - BigInt((await position(a!)).available), 100n);
+    });
+  });
+}

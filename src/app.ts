@@ -21,6 +21,7 @@ import {
   ipsRoutes,
   MerchantsService,
   merchantRoutes,
+  qrRefusalError,
 } from './ips/index.ts';
 import { createLedger, type Ledger, ledgerMigrations, ledgerRoutes } from './ledger/index.ts';
 import {
@@ -178,6 +179,19 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     },
     endpoint: async (participantId) => (await participants.webhookTargets(participantId, 'ips.pacs008'))[0],
     resolveAlias: (phone) => aliases.resolve(phone, '/cdtTrfTxInf/0/cdtrAcct/prxy/id'),
+    resolveQr: async (payload) => {
+      const r = await merchants.resolveQr(payload);
+      if (!r.ok) throw qrRefusalError(r);
+      return {
+        acquirerBic: r.acquirerBic,
+        merchant: r.merchant,
+        amount: r.amount,
+        dynamic: r.dynamic,
+        ...(r.qrId ? { qrId: r.qrId } : {}),
+        ...(r.reference ? { reference: r.reference } : {}),
+      };
+    },
+    markQrPaid: (qrId, paymentId, tx) => merchants.markPaid(qrId, paymentId, tx),
     answerTimeoutMs: config.ipsAnswerTimeoutMs,
   });
 

@@ -18,6 +18,15 @@ const IsoMessage = Type.Object(
       'pacs.008.001.09 of exactly one transaction, element names in camelCase, amounts as decimal strings ({"amount":"1500.00","ccy":"KZT"}). The payee is cdtrAgt + cdtrAcct, or a phone alias in cdtrAcct.prxy.id (E.164). XML accepted with content-type application/xml.',
   },
 );
+const QrPayment = Type.Object(
+  {
+    txId: Type.String({ minLength: 1, maxLength: 35 }),
+    endToEndId: Type.String({ minLength: 1, maxLength: 35 }),
+    qr: Type.String({ minLength: 1, maxLength: 512, description: 'the scanned EMVCo payload, as read' }),
+    amount: Type.Optional(Type.String({ description: 'decimal tenge; only for a static QR that carries none' })),
+  },
+  { additionalProperties: false },
+);
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
 const Answer = Type.Object(
   {
@@ -135,6 +144,29 @@ export function ipsRoutes(
       };
       const status = await ips.pay(bic, instruction);
       return report(reply, xmlBody !== undefined, grpHdr.msgId, [status]);
+    },
+  );
+
+  app.post(
+    `${base}/qr-payments`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: {
+        tags,
+        summary: 'Pay a scanned interbank QR (C2B): the raw code, and the amount for a static code without one',
+        body: QrPayment,
+      },
+    },
+    async (req, reply) => {
+      const bic = await bicOf(req.principal!);
+      const b = req.body as Static<typeof QrPayment>;
+      const status = await ips.payQr(bic, {
+        txId: b.txId,
+        endToEndId: b.endToEndId,
+        qr: b.qr,
+        ...(b.amount !== undefined ? { amount: parseAmount(b.amount, { field: '/amount' }) } : {}),
+      });
+      return report(reply, false, b.txId, [status]);
     },
   );
 

@@ -8,6 +8,7 @@ import {
   type IdGenerator,
   type Logger,
   notFound,
+  type Queryable,
 } from '../platform/index.ts';
 import { type DeliveryAnswer, deliver, type PayeeEndpoint } from './delivery.ts';
 import {
@@ -50,6 +51,17 @@ export interface IpsTxStatus {
   reason?: string;
 }
 
+/** What a scanned QR says, as the merchant registry resolved it. */
+export interface ScannedQr {
+  acquirerBic: string;
+  merchant: { id: string; merchantId: string; name: string; account: string };
+  /** tiyn; undefined on a static code without an amount. */
+  amount: bigint | undefined;
+  dynamic: boolean;
+  qrId?: string;
+  reference?: string;
+}
+
 /** The Anti-Fraud Center's answer on a payment; allow until it plugs in. */
 export type Screening = (p: IpsPayment) => Promise<{ decision: 'allow' | 'review' | 'block'; reasons: string[] }>;
 
@@ -66,6 +78,10 @@ export interface IpsDeps {
   /** The alias directory: phone (E.164) → bank and account. */
   resolveAlias?: (phone: string) => Promise<{ bic: string; accountId: string } | undefined>;
   screen?: Screening;
+  /** The merchant registry: a scanned interbank QR → merchant, acquirer, amount (throws its refusals). */
+  resolveQr?: (payload: string) => Promise<ScannedQr>;
+  /** Records that a dynamic QR is paid, in the transaction recording the payment as settled. */
+  markQrPaid?: (qrId: string, paymentId: string, tx: Queryable) => Promise<void>;
   centralBank: () => Promise<{ id: string }>;
   /** How long the payee bank has to answer, ms. Default 5,000. */
   answerTimeoutMs?: number;
@@ -93,6 +109,10 @@ export class IpsService {
   private readonly timeoutMs: number;
   /** Payments being concluded in this process, so two deciders share one outcome. */
   private readonly concluding = new Map<string, Promise<IpsPayment>>();
+  /** Dynamic QRs being paid in this process: a second payment of one code is refused while it runs. */
+  private readonly qrsInFlight = new Set<string>();
+  /** What to record with a payment when it settles (a dynamic QR paid), by payment id. */
+  private readonly onSettled = new Map<string, (tx: Queryable) => Promise<void>>();
   /** Payer requests waiting for a later answer, by payment id. */
   private readonly waiting = new Map<string, (a: DeliveryAnswer) => void>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -273,6 +293,64 @@ export class IpsService {
     return toStatus(done);
   }
 
+  /**
+   * C2B payment of a scanned interbank QR (IPS-4): the payer bank posts the raw code (and, for a static
+   * code without an amount, the amount the customer entered); the registry gives the merchant's bank and
+   * account. A dynamic code is paid once: recorded as paid in the commit that records the settlement. No
+   * fee for the payer.
+   */
+  async payQr(
+    payerBic: string,
+    q: { txId: string; endToEndId: string; qr: string; amount?: bigint },
+  ): Promise<IpsTxStatus> {
+    if (!this.d.resolveQr) throw new DomainError('unavailable', 'QR payments are not available');
+    const scanned = await this.d.resolveQr(q.qr);
+    const amount = scanned.amount ?? q.amount;
+    if (amount === undefined) {
+      throw new DomainError('validation', 'this QR carries no amount: give the amount the customer entered', {
+        reason: 'AM12',
+        issues: [{ field: '/amount', message: 'required for a static QR without an amount' }],
+      });
+    }
+    if (scanned.amount !== undefined && q.amount !== undefined && q.amount !== scanned.amount) {
+      throw new DomainError('validation', 'the amount differs from the one the QR carries', {
+        reason: 'AM09',
+        issues: [{ field: '/amount', message: 'must equal the QR amount (or be left out)' }],
+      });
+    }
+    const qrId = scanned.qrId;
+    if (qrId !== undefined) {
+      if (this.qrsInFlight.has(qrId)) {
+        throw new DomainError('conflict', 'this QR is being paid', { reason: 'qr_paid' });
+      }
+      this.qrsInFlight.add(qrId);
+      const paymentId = ipsPaymentId(payerBic, q.txId);
+      this.onSettled.set(paymentId, (tx) => this.d.markQrPaid?.(qrId, paymentId, tx) ?? Promise.resolve());
+    }
+    try {
+      return await this.pay(payerBic, {
+        msgId: q.txId,
+        txId: q.txId,
+        endToEndId: q.endToEndId,
+        amount,
+        currency: 'KZT',
+        payeeBic: scanned.acquirerBic,
+        creditorAccount: scanned.merchant.account,
+        document: {
+          qr: q.qr,
+          merchant: { merchantId: scanned.merchant.merchantId, name: scanned.merchant.name },
+          ...(scanned.reference ? { reference: scanned.reference } : {}),
+          amount,
+        },
+      });
+    } finally {
+      if (qrId !== undefined) {
+        this.qrsInFlight.delete(qrId);
+        this.onSettled.delete(ipsPaymentId(payerBic, q.txId));
+      }
+    }
+  }
+
   /** The payee bank's answer after the delivery (it answered 202, or the delivery failed). */
   async answer(payeeBic: string, paymentId: string, a: { txSts: 'ACCP' | 'RJCT'; reason?: string }) {
     const p = await store.get(this.d.db, paymentId);
@@ -325,8 +403,11 @@ export class IpsService {
       const final: IpsPayment = { ...p, status: settled ? 'settled' : 'rejected', reason, updatedAt: at };
       // looked up before: the transaction callback must only talk to the database through `tx`
       const payer = await this.d.lookup(p.payerBic);
+      const settledHook = this.onSettled.get(p.id);
+      this.onSettled.delete(p.id);
       await this.d.db.transaction(async (tx) => {
         if (!(await store.finish(tx, p.id, final.status, reason, at))) return;
+        if (settled && settledHook) await settledHook(tx);
         if (!payer) return;
         await enqueueWebhook(
           tx,

@@ -251,6 +251,43 @@ for (const engine of engines()) {
       );
     });
 
+    it("pays a merchant's dynamic QR once and a static QR with the entered amount; the payer pays no fee", async () => {
+      const [a, b] = banks;
+      const m = await t.call('POST', `${I}/merchants`, {
+        token: b!.token,
+        body: { merchantId: 'SHOP-1', name: 'Steppe Coffee', city: 'Almaty', mcc: '5814', account: iban(9) },
+      });
+      assert.equal(m.status, 201, JSON.stringify(m.body));
+      const dyn = await t.call('POST', `${I}/merchants/${m.body.id}/qr`, {
+        token: b!.token,
+        body: { amount: '15.00' },
+      });
+      assert.equal(dyn.status, 201, JSON.stringify(dyn.body));
+      const before = await position(a!);
+      const pay = (qr: string, txId: string, amount?: string) =>
+        t.call('POST', `${I}/qr-payments`, {
+          token: a!.token,
+          body: { txId, endToEndId: `E-${txId}`, qr, ...(amount ? { amount } : {}) },
+        });
+      const r = await pay(dyn.body.payload, 'QR-1');
+      assert.equal(r.body.txInfAndSts?.[0].txSts, 'ACSC', JSON.stringify(r.body));
+      assert.equal(BigInt(before.available) - BigInt((await position(a!)).available), 1500n);
+      const p = await t.call('GET', `${I}/payments/${encodeURIComponent(`${a!.bic}:QR-1`)}`, { token: b!.token });
+      assert.deepEqual([p.body.payeeBic, p.body.creditorAccount], [b!.bic, iban(9)]);
+      // paid once: a second payment of the same code is refused, nothing moves
+      const again = await pay(dyn.body.payload, 'QR-2');
+      assert.equal(again.status, 409, JSON.stringify(again.body));
+      assert.equal(BigInt(before.available) - BigInt((await position(a!)).available), 1500n);
+      // a static code needs the amount the customer entered
+      const st = await t.call('GET', `${I}/merchants/${m.body.id}/qr`, { token: b!.token });
+      assert.equal((await pay(st.body.payload, 'QR-3')).status, 400);
+      assert.equal((await pay(st.body.payload, 'QR-4', '7.00')).body.txInfAndSts[0].txSts, 'ACSC');
+      assert.equal(BigInt(before.available) - BigInt((await position(a!)).available), 2200n);
+      // a tampered code is refused with the problem named
+      const bad = await pay(`${st.body.payload.slice(0, -4)}0000`, 'QR-5', '1.00');
+      assert.equal(bad.status, 400);
+    });
+
     it('defunds back to IMTS; never more than is available', async () => {
       const [a] = banks;
       const before = await position(a!);

@@ -533,6 +533,8 @@ export class BankSimulator {
       o.status = 'queued';
       return;
     }
+    // final states are recorded too: a late duplicate (a notice and a status check racing) finds it done
+    o.status = to === 'refused' ? 'rejected' : to;
     if (to === 'settled') this.stats.settled++;
     if (to === 'rejected') this.stats.rejected++;
     if (to === 'cancelled') this.stats.cancelled++;

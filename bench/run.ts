@@ -4,6 +4,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   ics: () => import('./ics.ts'),
   'ics-cycle': () => import('./ics-cycle.ts'),
   imts: () => import('./imts.ts'),
+  ips: () => import('./ips.ts'),
 };
 
 const which = process.argv.slice(2).filter((a) => !a.startsWith('-'));

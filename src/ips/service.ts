@@ -267,7 +267,8 @@ export class IpsService {
       }
       return this.record({ ...payment, status: 'rejected', reason: 'AM04' });
     }
-    if (!(await store.insert(this.d.db, payment))) {
+    // in a transaction: on SQLite it shares the turn's commit instead of an fsync of its own
+    if (!(await this.d.db.transaction((tx) => store.insert(tx, payment)))) {
       throw new DomainError('conflict', `transaction ${t.txId} is being processed`, { reason: 'DUPL' });
     }
 
@@ -387,7 +388,7 @@ export class IpsService {
     if (running) return running;
     const work = (async () => {
       const accept = a.txSts === 'ACCP' && this.d.clock.now().toISOString() < p.deadline;
-      await this.d.ledger.submit([
+      const [r] = await this.d.ledger.submit([
         {
           id: `${reservationId(p.id)}:${accept ? 'post' : 'void'}`,
           pendingId: reservationId(p.id),
@@ -396,8 +397,12 @@ export class IpsService {
         },
       ]);
       // whichever resolution won, the pending transfer's state says what happened
-      const state = (await this.d.ledger.getTransfer(reservationId(p.id)))?.state;
-      const settled = state === 'posted';
+      const settled = r?.ok
+        ? accept
+        : r?.reason === 'pending_already_posted' ||
+          (r?.reason !== 'pending_already_voided' &&
+            r?.reason !== 'pending_expired' &&
+            (await this.d.ledger.getTransfer(reservationId(p.id)))?.state === 'posted');
       const reason = settled ? null : accept ? 'AB05' : a.txSts === 'RJCT' ? (a.reason ?? 'NARR') : 'AB05';
       const at = this.now();
       const final: IpsPayment = { ...p, status: settled ? 'settled' : 'rejected', reason, updatedAt: at };
@@ -405,8 +410,10 @@ export class IpsService {
       const payer = await this.d.lookup(p.payerBic);
       const settledHook = this.onSettled.get(p.id);
       this.onSettled.delete(p.id);
+      let decidedHere = false;
       await this.d.db.transaction(async (tx) => {
         if (!(await store.finish(tx, p.id, final.status, reason, at))) return;
+        decidedHere = true;
         if (settled && settledHook) await settledHook(tx);
         if (!payer) return;
         await enqueueWebhook(
@@ -416,7 +423,7 @@ export class IpsService {
           this.d.clock,
         );
       });
-      return (await store.get(this.d.db, p.id)) ?? final;
+      return decidedHere ? final : ((await store.get(this.d.db, p.id)) ?? final);
     })();
     this.concluding.set(p.id, work);
     return work.finally(() => this.concluding.delete(p.id));
@@ -441,7 +448,7 @@ export class IpsService {
 
   /** A refusal before anything was reserved, recorded so that a resend answers the same. */
   private async record(p: IpsPayment): Promise<IpsTxStatus> {
-    if (!(await store.insert(this.d.db, p))) {
+    if (!(await this.d.db.transaction((tx) => store.insert(tx, p)))) {
       const known = await store.get(this.d.db, p.id);
       if (known) return toStatus(known);
     }

@@ -55,8 +55,14 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
+interface PartyId {
+  id?: { prvtId?: { othr?: { id: string }[] } };
+}
 interface Tx {
   pmtId: { endToEndId: string; txId: string };
+  pmtTpInf?: { ctgyPurp?: { prtry?: string; cd?: string } };
+  dbtr?: PartyId;
+  cdtr?: PartyId;
   intrBkSttlmAmt: { amount: bigint; ccy: string };
   cdtrAgt?: { finInstnId: { bicfi?: string } };
   cdtrAcct?: { id?: { othr?: { id: string }; iban?: string }; prxy?: { id: string } };
@@ -140,6 +146,10 @@ export function ipsRoutes(
         ...(t.cdtrAgt?.finInstnId.bicfi ? { payeeBic: t.cdtrAgt.finInstnId.bicfi } : {}),
         ...(account ? { creditorAccount: account } : {}),
         ...(alias ? { alias } : {}),
+        // Me2Me: category purpose ME2ME (proprietary); persons by their IIN in PrvtId/Othr
+        ...(t.pmtTpInf?.ctgyPurp?.prtry === 'ME2ME' ? { me2me: true } : {}),
+        ...(t.dbtr?.id?.prvtId?.othr?.[0]?.id ? { debtorIin: t.dbtr.id.prvtId.othr[0].id } : {}),
+        ...(t.cdtr?.id?.prvtId?.othr?.[0]?.id ? { creditorIin: t.cdtr.id.prvtId.othr[0].id } : {}),
         document: t,
       };
       const status = await ips.pay(bic, instruction);

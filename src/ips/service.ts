@@ -36,6 +36,13 @@ export interface InstantInstruction {
   endToEndId: string;
   amount: bigint;
   currency: string;
+  /**
+   * Me2Me (IPS-3): a transfer between the same person's accounts at two banks. The platform checks the
+   * debtor's IIN against the creditor's: the alias directory's holder when paid by phone, else the stated one.
+   */
+  me2me?: boolean;
+  debtorIin?: string;
+  creditorIin?: string;
   /** The payee bank and account, or a phone alias to resolve (then both may be absent). */
   payeeBic?: string;
   creditorAccount?: string;
@@ -76,7 +83,7 @@ export interface IpsDeps {
   /** The payee bank's endpoint for `ips.pacs008`, if it has one. */
   endpoint: (participantId: string) => Promise<PayeeEndpoint | undefined>;
   /** The alias directory: phone (E.164) → bank and account. */
-  resolveAlias?: (phone: string) => Promise<{ bic: string; accountId: string } | undefined>;
+  resolveAlias?: (phone: string) => Promise<{ bic: string; accountId: string; holderIin?: string } | undefined>;
   screen?: Screening;
   /** The merchant registry: a scanned interbank QR → merchant, acquirer, amount (throws its refusals). */
   resolveQr?: (payload: string) => Promise<ScannedQr>;
@@ -201,6 +208,7 @@ export class IpsService {
     const at = this.now();
     let payeeBic = t.payeeBic;
     let creditorAccount = t.creditorAccount;
+    let creditorIin = t.creditorIin;
     if (t.alias !== undefined) {
       const found = await this.d.resolveAlias?.(t.alias);
       if (!found) {
@@ -209,6 +217,17 @@ export class IpsService {
       if (payeeBic !== undefined && payeeBic !== found.bic) return this.refuseUnrecorded(id, t, 'RC01');
       payeeBic = found.bic;
       creditorAccount = found.accountId;
+      creditorIin = found.holderIin ?? creditorIin;
+    }
+    if (t.me2me) {
+      if (!t.debtorIin || !creditorIin) {
+        throw new DomainError('validation', 'a Me2Me transfer names the person: the debtor’s and the creditor’s IIN', {
+          reason: 'FF01',
+          issues: [
+            { field: t.debtorIin ? '/cdtTrfTxInf/0/cdtr/id' : '/cdtTrfTxInf/0/dbtr/id', message: 'IIN required' },
+          ],
+        });
+      }
     }
     if (payeeBic === undefined || creditorAccount === undefined) {
       throw new DomainError('validation', 'the payee needs cdtrAgt and cdtrAcct, or a phone alias (cdtrAcct.prxy)', {
@@ -238,6 +257,8 @@ export class IpsService {
 
     const refused =
       intakeRejection({ ...payment, currency: t.currency }) ??
+      // not the same person: end customer identification inconsistent
+      (t.me2me && t.debtorIin !== creditorIin ? 'BE01' : undefined) ??
       ((await this.d.lookup(payeeBic))?.status === 'active' ? undefined : 'RC01');
     if (refused) return this.record({ ...payment, status: 'rejected', reason: refused });
     const payee = await this.participant(payeeBic, '/cdtTrfTxInf/0/cdtrAgt');

@@ -288,6 +288,36 @@ for (const engine of engines()) {
       assert.equal(bad.status, 400);
     });
 
+    it("Me2Me: settles between one person's accounts; another person's account is BE01", async () => {
+      const [a, b] = banks;
+      const account = iban(11);
+      await t.call('POST', `${I}/aliases`, {
+        token: b!.token,
+        body: { phone: '+77015559911', accountId: account, holderName: 'Aigerim Sarsenova', holderIin: iin(11) },
+      });
+      const me2me = (debtorIin: string) => {
+        const m = pacs008(a!.bic, b!.bic, '4.00');
+        const tx = m.cdtTrfTxInf[0] as Record<string, unknown>;
+        tx.pmtTpInf = { ctgyPurp: { prtry: 'ME2ME' } };
+        tx.dbtr = { nm: 'Aigerim Sarsenova', id: { prvtId: { othr: [{ id: debtorIin, schmeNm: { cd: 'NIDN' } }] } } };
+        tx.cdtrAcct = { id: { othr: { id: '+77015559911' } }, prxy: { id: '+77015559911' } };
+        return m;
+      };
+      const ok = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: me2me(iin(11)) });
+      assert.equal(ok.body.txInfAndSts?.[0].txSts, 'ACSC', JSON.stringify(ok.body));
+      const before = await position(a!);
+      const other = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: me2me(iin(12)) });
+      assert.deepEqual(
+        [other.body.txInfAndSts[0].txSts, other.body.txInfAndSts[0].stsRsnInf[0].rsn.cd],
+        ['RJCT', 'BE01'],
+      );
+      assert.deepEqual(await position(a!), before);
+      const m = me2me(iin(11));
+      delete (m.cdtTrfTxInf[0] as Record<string, unknown>).dbtr;
+      (m.cdtTrfTxInf[0] as Record<string, unknown>).dbtr = { nm: 'Aigerim Sarsenova' };
+      assert.equal((await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: m })).status, 400);
+    });
+
     it('defunds back to IMTS; never more than is available', async () => {
       const [a] = banks;
       const before = await position(a!);

@@ -22,6 +22,7 @@ import {
   MerchantsService,
   merchantRoutes,
   qrRefusalError,
+  RequestsToPay,
 } from './ips/index.ts';
 import { createLedger, type Ledger, ledgerMigrations, ledgerRoutes } from './ledger/index.ts';
 import {
@@ -159,6 +160,10 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   });
   await ics.start();
   const aliases = new IpsAliasService({ db, clock, ids, logger });
+  const ipsLookup = async (bic: string) => {
+    const p = await participants.byBic(bic);
+    return p?.bic ? { id: p.id, bic: p.bic, status: p.status } : undefined;
+  };
   const merchants = new MerchantsService({
     db,
     clock,
@@ -173,10 +178,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     ids,
     logger,
     centralBank,
-    lookup: async (bic) => {
-      const p = await participants.byBic(bic);
-      return p?.bic ? { id: p.id, bic: p.bic, status: p.status } : undefined;
-    },
+    lookup: ipsLookup,
     endpoint: async (participantId) => (await participants.webhookTargets(participantId, 'ips.pacs008'))[0],
     resolveAlias: (phone) => aliases.resolve(phone, '/cdtTrfTxInf/0/cdtrAcct/prxy/id'),
     resolveQr: async (payload) => {
@@ -194,6 +196,11 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     markQrPaid: (qrId, paymentId, tx) => merchants.markPaid(qrId, paymentId, tx),
     answerTimeoutMs: config.ipsAnswerTimeoutMs,
   });
+  const requestsToPay = new RequestsToPay({ db, ips, clock, ids, lookup: ipsLookup });
+  const rtpExpiry = setInterval(() => {
+    requestsToPay.expire().catch((err) => logger.error({ err }, 'request-to-pay expiry failed'));
+  }, 5000);
+  rtpExpiry.unref();
 
   const auth = await createAuthorizationServer({
     issuer: `${publicUrl}/oauth`,
@@ -273,7 +280,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   });
   aliasRoutes(http, aliases, { bicOf: async (id) => (await participants.cached(id))?.bic ?? null });
   merchantRoutes(http, merchants, {});
-  ipsRoutes(http, ips, {
+  ipsRoutes(http, ips, requestsToPay, {
     bicOf: async (id) => (await participants.cached(id))?.bic ?? null,
     ids,
     clock,
@@ -322,6 +329,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     http,
     async close() {
       clearInterval(expiry);
+      clearInterval(rtpExpiry);
       ips.stop();
       await aliases.stop();
       await ics.stop();

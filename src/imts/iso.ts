@@ -22,7 +22,12 @@ import type {
 } from './service.ts';
 
 export type PaymentMessageType = 'pacs.008.001.09' | 'pacs.009.001.09';
-export type InboundMessageType = PaymentMessageType | 'pacs.028.001.04' | 'pacs.004.001.10' | 'camt.056.001.09';
+export type InboundMessageType =
+  | PaymentMessageType
+  | 'pacs.028.001.04'
+  | 'pacs.004.001.10'
+  | 'camt.056.001.09'
+  | 'pain.013.001.08';
 
 /** The full ISO 20022 name of the message a payment came in. */
 export const MESSAGE_NAME: Record<Payment['msgType'], MessageType> = {

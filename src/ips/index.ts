@@ -9,6 +9,7 @@ export type { IpsPayment, IpsStatus } from './domain/payment.ts';
 export { IPS_MAX_AMOUNT, positionAccountId } from './domain/payment.ts';
 export * from './merchants/index.ts';
 export { ipsMigrations } from './migrations.ts';
+export { pain014For, type RequestStatus, RequestsToPay, type RequestToPay } from './requests.ts';
 export { ipsRoutes } from './routes.ts';
 export {
   type InstantInstruction,

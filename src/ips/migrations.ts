@@ -27,5 +27,28 @@ CREATE TABLE ips_payments (
 CREATE INDEX ips_payments_open ON ips_payments (status, deadline);
 CREATE INDEX ips_payments_payee ON ips_payments (payee_bic, id)`,
     },
+    {
+      id: '002-requests-to-pay',
+      sql: () => `
+CREATE TABLE ips_requests (
+  id TEXT PRIMARY KEY,
+  msg_id TEXT NOT NULL,
+  end_to_end_id TEXT NOT NULL,
+  requester_bic TEXT NOT NULL,
+  creditor_account TEXT NOT NULL,
+  creditor_name TEXT NOT NULL,
+  payer_bic TEXT NOT NULL,
+  debtor TEXT NOT NULL,
+  amount BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT,
+  payment_id TEXT,
+  expires_at TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX ips_requests_open ON ips_requests (status, expires_at);
+CREATE INDEX ips_requests_payer ON ips_requests (payer_bic, id)`,
+    },
   ],
 };

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { build, type Validator } from '../../packages/iso20022/index.ts';
 import { readPaymentMessage, statusReport } from '../imts/index.ts';
 import { type Clock, DomainError, hasRole, type IdGenerator, type Principal, parseAmount } from '../platform/index.ts';
+import type { RequestsToPay } from './requests.ts';
 import type { InstantInstruction, IpsService, IpsTxStatus } from './service.ts';
 
 const oversees = (p: Principal) => hasRole(p, ['oversight']);
@@ -27,6 +28,41 @@ const QrPayment = Type.Object(
   },
   { additionalProperties: false },
 );
+const Pain013 = Type.Object(
+  {
+    grpHdr: Type.Object({}, { additionalProperties: true }),
+    pmtInf: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 1 }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'pain.013.001.08 of one transaction: element names in camelCase, amounts as decimal strings. XML accepted with content-type application/xml.',
+  },
+);
+const AcceptRequest = Type.Object(
+  { txId: Type.String({ minLength: 1, maxLength: 35, description: 'your transaction id for the payment' }) },
+  { additionalProperties: false },
+);
+const DeclineRequest = Type.Object(
+  { reason: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{4}$' })) },
+  { additionalProperties: false },
+);
+interface Pain013Model {
+  grpHdr: { msgId: string };
+  pmtInf: {
+    xpryDt?: { dt?: string; dtTm?: string };
+    dbtr: unknown;
+    dbtrAcct?: unknown;
+    dbtrAgt: { finInstnId: { bicfi?: string } };
+    cdtTrfTx: {
+      pmtId: { endToEndId: string };
+      amt: { instdAmt: { amount: bigint; ccy: string } };
+      cdtrAgt: { finInstnId: { bicfi?: string } };
+      cdtr: { nm?: string };
+      cdtrAcct?: { id?: { iban?: string; othr?: { id: string } } };
+    }[];
+  }[];
+}
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
 const Answer = Type.Object(
   {
@@ -71,6 +107,7 @@ interface Tx {
 export function ipsRoutes(
   app: FastifyInstance,
   ips: IpsService,
+  requests: RequestsToPay,
   deps: {
     bicOf: (participantId: string) => Promise<string | null>;
     ids: IdGenerator;
@@ -177,6 +214,114 @@ export function ipsRoutes(
         ...(b.amount !== undefined ? { amount: parseAmount(b.amount, { field: '/amount' }) } : {}),
       });
       return report(reply, false, b.txId, [status]);
+    },
+  );
+
+  app.post(
+    `${base}/pain.013`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: {
+        tags,
+        summary: 'Request to pay (pain.013 of one transaction, JSON or XML) from the payee’s bank to the payer’s',
+        body: Pain013,
+      },
+      preValidation: async (req) => {
+        if (typeof req.body === 'string') {
+          (req as FastifyRequest & { isoXml?: string }).isoXml = req.body;
+          req.body = { grpHdr: {}, pmtInf: [{}] };
+        }
+      },
+    },
+    async (req, reply) => {
+      const xmlBody = (req as FastifyRequest & { isoXml?: string }).isoXml;
+      const { message } = readPaymentMessage('pain.013.001.08', xmlBody ?? req.body, {
+        xml: xmlBody !== undefined,
+        validator: deps.validator,
+        maxBytes: deps.bodyLimitBytes,
+      });
+      const bic = await bicOf(req.principal!);
+      const m = message as unknown as Pain013Model;
+      const pmt = m.pmtInf[0]!;
+      const tx = pmt.cdtTrfTx[0]!;
+      if (m.pmtInf.length !== 1 || pmt.cdtTrfTx.length !== 1) {
+        throw new DomainError('validation', 'a request to pay carries exactly one transaction', {
+          reason: 'FF01',
+          issues: [{ field: '/pmtInf', message: 'exactly one payment with one transaction' }],
+        });
+      }
+      if (tx.cdtrAgt.finInstnId.bicfi !== bic) {
+        throw new DomainError('forbidden', `cdtrAgt ${tx.cdtrAgt.finInstnId.bicfi} is not your BIC ${bic}`, {
+          reason: 'RC01',
+        });
+      }
+      const account = tx.cdtrAcct?.id?.iban ?? tx.cdtrAcct?.id?.othr?.id;
+      if (!account) {
+        throw new DomainError('validation', 'the creditor account is required', {
+          reason: 'FF01',
+          issues: [{ field: '/pmtInf/0/cdtTrfTx/0/cdtrAcct', message: 'required' }],
+        });
+      }
+      const expiry = pmt.xpryDt?.dtTm ?? (pmt.xpryDt?.dt ? `${pmt.xpryDt.dt}T23:59:59+05:00` : undefined);
+      const r = await requests.request(bic, {
+        msgId: m.grpHdr.msgId,
+        endToEndId: tx.pmtId.endToEndId,
+        creditorAccount: account,
+        creditorName: tx.cdtr.nm ?? '',
+        payerBic: pmt.dbtrAgt.finInstnId.bicfi ?? '',
+        debtor: { dbtr: pmt.dbtr, ...(pmt.dbtrAcct ? { dbtrAcct: pmt.dbtrAcct } : {}) },
+        amount: tx.amt.instdAmt.amount,
+        currency: tx.amt.instdAmt.ccy,
+        expiresAt: new Date(expiry ?? deps.clock.nowMs() + 24 * 3600_000).toISOString(),
+      });
+      return reply.code(201).send(r);
+    },
+  );
+
+  app.get(
+    `${base}/requests/:id`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: { tags, summary: 'A request to pay (its requester, its payer bank, or oversight)', params: IdParam },
+    },
+    async (req) => {
+      const p = req.principal!;
+      const bic = oversees(p) ? undefined : await bicOf(p);
+      return requests.get((req.params as Static<typeof IdParam>).id, {
+        ...(bic ? { bic } : {}),
+        oversight: oversees(p),
+      });
+    },
+  );
+
+  app.post(
+    `${base}/requests/:id/accept`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: {
+        tags,
+        summary: 'The payer’s bank accepts a request to pay: the instant payment it describes is made',
+        params: IdParam,
+        body: AcceptRequest,
+      },
+    },
+    async (req) => {
+      const bic = await bicOf(req.principal!);
+      const b = req.body as Static<typeof AcceptRequest>;
+      return requests.accept(bic, (req.params as Static<typeof IdParam>).id, b.txId);
+    },
+  );
+
+  app.post(
+    `${base}/requests/:id/decline`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: { tags, summary: 'The payer’s bank declines a request to pay', params: IdParam, body: DeclineRequest },
+    },
+    async (req) => {
+      const bic = await bicOf(req.principal!);
+      const b = req.body as Static<typeof DeclineRequest>;
+      return requests.decline(bic, (req.params as Static<typeof IdParam>).id, b.reason ?? 'NARR');
     },
   );
 

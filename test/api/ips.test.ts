@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { build, parse } from '../../packages/iso20022/index.ts';
+import { officialXsdDir } from '../../packages/iso20022/testing.ts';
 import { iban, iin } from '../../src/ips/aliases/fixtures.test-helper.ts';
 import { verifyWebhookSignature } from '../../src/platform/index.ts';
 import { engines } from '../../src/platform/testing.ts';
@@ -316,6 +318,105 @@ for (const engine of engines()) {
       delete (m.cdtTrfTxInf[0] as Record<string, unknown>).dbtr;
       (m.cdtTrfTxInf[0] as Record<string, unknown>).dbtr = { nm: 'Aigerim Sarsenova' };
       assert.equal((await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: m })).status, 400);
+    });
+
+    it('request to pay: delivered to the payer bank, accepted into a settled payment, told by pain.014', async () => {
+      const [a, b] = banks;
+      for (const [bank, events] of [
+        [a!, ['ips.pain013']],
+        [b!, ['ips.pain014']],
+      ] as const) {
+        const h = await t.call('POST', '/api/participants/v1/webhooks', {
+          token: bank.token,
+          body: { url: `${payee.url}/rtp`, events },
+        });
+        assert.equal(h.status, 201, JSON.stringify(h.body));
+      }
+      const rtp = (e2e: string, amount: string) => ({
+        grpHdr: {
+          msgId: `RTP-${e2e}`,
+          creDtTm: '2026-11-23T10:00:00+05:00',
+          nbOfTxs: 1,
+          initgPty: { nm: 'Steppe Coffee' },
+        },
+        pmtInf: [
+          {
+            pmtMtd: 'TRF',
+            reqdExctnDt: { dt: '2026-11-23' },
+            xpryDt: { dtTm: new Date(Date.now() + 3600_000).toISOString() },
+            dbtr: { nm: 'Aigerim Sarsenova' },
+            dbtrAgt: { finInstnId: { bicfi: a!.bic } },
+            cdtTrfTx: [
+              {
+                pmtId: { endToEndId: e2e },
+                amt: { instdAmt: { amount, ccy: 'KZT' } },
+                chrgBr: 'SLEV',
+                cdtrAgt: { finInstnId: { bicfi: b!.bic } },
+                cdtr: { nm: 'Steppe Coffee' },
+                cdtrAcct: { id: { iban: iban(21) } },
+              },
+            ],
+          },
+        ],
+      });
+      const sent = await t.call('POST', `${I}/pain.013`, { token: b!.token, body: rtp('RTP-E2E-1', '12.00') });
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      const id = sent.body.id;
+      // the payer bank got it by webhook
+      while (!payee.received.some((x) => x.body.includes('"ips.pain013"') && x.body.includes('RTP-E2E-1')))
+        await new Promise((r) => setTimeout(r, 10));
+      // not visible to a third bank; the requester cannot accept its own request
+      assert.equal(
+        (await t.call('GET', `${I}/requests/${encodeURIComponent(id)}`, { token: banks[2]!.token })).status,
+        404,
+      );
+      assert.equal(
+        (
+          await t.call('POST', `${I}/requests/${encodeURIComponent(id)}/accept`, {
+            token: b!.token,
+            body: { txId: 'X' },
+          })
+        ).status,
+        404,
+      );
+      const before = await position(a!);
+      const acc = await t.call('POST', `${I}/requests/${encodeURIComponent(id)}/accept`, {
+        token: a!.token,
+        body: { txId: 'RTP-PAY-1' },
+      });
+      assert.equal(acc.status, 200, JSON.stringify(acc.body));
+      assert.deepEqual([acc.body.request.status, acc.body.payment.status], ['paid', 'ACSC']);
+      assert.equal(BigInt(before.available) - BigInt((await position(a!)).available), 1200n);
+      // paid once: accepting again is refused
+      const again = await t.call('POST', `${I}/requests/${encodeURIComponent(id)}/accept`, {
+        token: a!.token,
+        body: { txId: 'RTP-PAY-2' },
+      });
+      assert.equal(again.status, 409);
+      // the requester's pain.014 (ACCP) is valid ISO 20022
+      let report: { body: string } | undefined;
+      while (!(report = payee.received.find((x) => x.body.includes('"ips.pain014"') && x.body.includes('RTP-E2E-1'))))
+        await new Promise((r) => setTimeout(r, 10));
+      const event = JSON.parse(report.body);
+      const xml = build({ type: 'pain.014.001.08', message: event.data });
+      const parsed = parse(xml, { expect: 'pain.014.001.08', xsdDir: officialXsdDir() });
+      assert.equal(
+        (parsed.message as { orgnlPmtInfAndSts: { txInfAndSts: { txSts: string }[] }[] }).orgnlPmtInfAndSts[0]!
+          .txInfAndSts[0]!.txSts,
+        'ACCP',
+      );
+      // declined: nothing moves, the request is closed
+      const other = await t.call('POST', `${I}/pain.013`, { token: b!.token, body: rtp('RTP-E2E-2', '5.00') });
+      const dec = await t.call('POST', `${I}/requests/${encodeURIComponent(other.body.id)}/decline`, {
+        token: a!.token,
+        body: { reason: 'AC04' },
+      });
+      assert.deepEqual([dec.status, dec.body.status, dec.body.reason], [200, 'declined', 'AC04']);
+      // a duplicate request id is refused
+      assert.equal(
+        (await t.call('POST', `${I}/pain.013`, { token: b!.token, body: rtp('RTP-E2E-2', '5.00') })).status,
+        409,
+      );
     });
 
     it('defunds back to IMTS; never more than is available', async () => {

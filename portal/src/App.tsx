@@ -7,10 +7,12 @@ import { IcsCyclesPage } from './pages/ics/IcsCyclesPage.tsx';
 import { IcsPaymentsPage } from './pages/ics/IcsPaymentsPage.tsx';
 import { ImtsMonitorPage } from './pages/imts/ImtsMonitorPage.tsx';
 import { ImtsPaymentsPage } from './pages/imts/ImtsPaymentsPage.tsx';
+import { IpsPaymentsPage } from './pages/ips/IpsPaymentsPage.tsx';
+import { MerchantsPage } from './pages/ips/MerchantsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MyOrganizationPage } from './pages/MyOrganizationPage.tsx';
 import { ParticipantsPage } from './pages/ParticipantsPage.tsx';
-import { canListParticipants, canUseIcs, canUseImts } from './roles.ts';
+import { canAcquireMerchants, canListParticipants, canUseIcs, canUseImts, canUseIps } from './roles.ts';
 import type { Me } from './types.ts';
 import { type Route, useHashRoute } from './useHashRoute.ts';
 
@@ -73,7 +75,10 @@ export function App() {
       ? 'dashboard'
       : route === 'my-organization' && seesRegistry
         ? 'dashboard'
-        : (isImts && !canUseImts(me)) || (isIcs && !canUseIcs(me))
+        : (isImts && !canUseImts(me)) ||
+            (isIcs && !canUseIcs(me)) ||
+            (route === 'ips' && !canUseIps(me)) ||
+            (route === 'merchants' && !canAcquireMerchants(me))
           ? 'dashboard'
           : route === 'ics-cycles' && !detail
             ? 'ics'
@@ -89,6 +94,8 @@ export function App() {
       {effective === 'ics' && <IcsCyclesPage me={me} />}
       {effective === 'ics-cycles' && detail && <IcsCyclePage me={me} detail={detail} />}
       {effective === 'ics-payments' && <IcsPaymentsPage me={me} paymentId={detail} query={query} />}
+      {effective === 'ips' && <IpsPaymentsPage me={me} paymentId={detail} />}
+      {effective === 'merchants' && <MerchantsPage me={me} merchantId={detail} />}
     </Shell>
   );
 }

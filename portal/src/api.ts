@@ -5,14 +5,19 @@ import type {
   CycleReportRow,
   CycleStatus,
   Dashboard,
+  DynamicQr,
   FieldIssue,
   IcsPayment,
   IcsPaymentPage,
   IcsPaymentStatus,
   ImtsBalance,
+  IpsPayment,
+  IpsPaymentPage,
+  IpsPosition,
   LedgerAccount,
   LiquidityInput,
   Me,
+  Merchant,
   Participant,
   ParticipantAction,
   Payment,
@@ -20,7 +25,9 @@ import type {
   PaymentPriority,
   PaymentStatus,
   Problem,
+  RegisterMerchantInput,
   RegisterParticipantInput,
+  StaticQr,
 } from './types.ts';
 
 /** A failed API call, carrying the server's problem+json body. */
@@ -105,6 +112,8 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
 
 const IMTS = '/api/imts/v1';
 const ICS = '/api/ics/v1';
+const IPS = '/api/ips/v1';
+const MERCHANTS = `${IPS}/merchants`;
 
 /** `?a=1&b=2` of the parameters that are set, or ''. */
 function queryOf(params: Record<string, string | undefined>): string {
@@ -158,6 +167,24 @@ export const api = {
       after?: string | undefined;
     }) => request<IcsPaymentPage>('GET', `${ICS}/payments${queryOf(q)}`),
     payment: (id: string) => request<IcsPayment>('GET', `${ICS}/payments/${encodeURIComponent(id)}`),
+  },
+  ips: {
+    /** Instant payments the bank sent or received (oversight: all), oldest first, pages of 100. */
+    payments: (q: { after?: string | undefined }) => request<IpsPaymentPage>('GET', `${IPS}/payments${queryOf(q)}`),
+    payment: (id: string) => request<IpsPayment>('GET', `${IPS}/payments/${encodeURIComponent(id)}`),
+    position: () => request<IpsPosition>('GET', `${IPS}/positions/mine`),
+    merchants: (q: { after?: string | undefined }) =>
+      request<{ items: Merchant[]; next: string | null }>('GET', `${MERCHANTS}${queryOf(q)}`),
+    merchant: (id: string) => request<Merchant>('GET', `${MERCHANTS}/${encodeURIComponent(id)}`),
+    registerMerchant: (input: RegisterMerchantInput) => request<Merchant>('POST', MERCHANTS, input),
+    staticQr: (id: string) => request<StaticQr>('GET', `${MERCHANTS}/${encodeURIComponent(id)}/qr`),
+    /** `amount` in decimal tenge, e.g. "1500.00". */
+    createDynamicQr: (id: string, amount: string) =>
+      request<DynamicQr>('POST', `${MERCHANTS}/${encodeURIComponent(id)}/qr`, { amount }),
+    /** Image URLs: the session cookie authenticates an <img> on the same origin. */
+    staticQrImage: (id: string) => `${MERCHANTS}/${encodeURIComponent(id)}/qr.png`,
+    dynamicQrImage: (id: string, qrId: string) =>
+      `${MERCHANTS}/${encodeURIComponent(id)}/qr/${encodeURIComponent(qrId)}.png`,
   },
   settlementAccounts: () => request<{ items: LedgerAccount[] }>('GET', '/api/ledger/v1/accounts?code=settlement'),
 };

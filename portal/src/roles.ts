@@ -35,3 +35,12 @@ export const overseesIcs = overseesImts;
 
 /** Only the operator closes a clearing cycle before its scheduled time (or one left open). */
 export const canCloseCycle = (me: Me): boolean => me.participant.type === 'operator';
+
+/** IPS is used by banks (their own payments and position) and watched by oversight (every payment). */
+export const canUseIps = canUseImts;
+
+/** Oversight staff see every instant payment. */
+export const overseesIps = overseesImts;
+
+/** Banks acquire merchants: register them and issue their QR codes. */
+export const canAcquireMerchants = (me: Me): boolean => me.participant.type === 'bank';

@@ -235,3 +235,83 @@ export interface CycleReportRow {
   status: 'settled' | 'rejected';
   reason: string | null;
 }
+
+export type IpsPaymentStatus = 'reserved' | 'settled' | 'rejected';
+
+/** An instant payment; amounts in tiyn (KZT minor units). */
+export interface IpsPayment {
+  id: string;
+  msgId: string;
+  txId: string;
+  endToEndId: string;
+  payerBic: string;
+  payeeBic: string;
+  amount: string;
+  creditorAccount: string;
+  alias: string | null;
+  status: IpsPaymentStatus;
+  reason: string | null;
+  createdAt: string;
+  deadline: string;
+  updatedAt: string;
+}
+
+export interface IpsPaymentPage {
+  items: IpsPayment[];
+  next: string | null;
+}
+
+/** A bank's IPS position, tiyn. */
+export interface IpsPosition {
+  bic: string;
+  available: string;
+  reserved: string;
+  balance: string;
+}
+
+export interface Merchant {
+  id: string;
+  merchantId: string;
+  acquirerBic: string;
+  name: string;
+  city: string;
+  mcc: string;
+  account: string;
+  taxId: string | null;
+  postalCode: string | null;
+  tariffRef: string | null;
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RegisterMerchantInput {
+  merchantId: string;
+  name: string;
+  city: string;
+  mcc: string;
+  account: string;
+  taxId?: string;
+}
+
+export interface StaticQr {
+  merchant: string;
+  merchantId: string;
+  payload: string;
+}
+
+/** A dynamic QR code: one order's amount (tiyn), payable once. */
+export interface DynamicQr {
+  id: string;
+  reference: string;
+  merchant: string;
+  merchantId: string;
+  amount: string;
+  billNumber: string | null;
+  payload: string;
+  status: 'open' | 'paid' | 'expired';
+  expiresAt: string | null;
+  createdAt: string;
+  paidAt: string | null;
+  paymentId: string | null;
+}

@@ -8,7 +8,9 @@ export type Route =
   | 'imts-payments'
   | 'ics'
   | 'ics-cycles'
-  | 'ics-payments';
+  | 'ics-payments'
+  | 'ips'
+  | 'merchants';
 
 /**
  * The hash path of each screen. A screen with details takes more segments (`#/imts/payments/<id>`,
@@ -23,10 +25,12 @@ const PATHS: Record<Route, string> = {
   ics: 'ics',
   'ics-cycles': 'ics/cycles',
   'ics-payments': 'ics/payments',
+  ips: 'ips/payments',
+  merchants: 'merchants',
 };
 
 /** Screens that show an item in detail; other screens ignore trailing segments. */
-const WITH_DETAIL: ReadonlySet<Route> = new Set(['imts-payments', 'ics-cycles', 'ics-payments']);
+const WITH_DETAIL: ReadonlySet<Route> = new Set(['imts-payments', 'ics-cycles', 'ics-payments', 'ips', 'merchants']);
 
 /** Longest paths first, so `imts/payments` wins over `imts`. */
 const BY_LENGTH = (Object.entries(PATHS) as [Route, string][]).sort(([, a], [, b]) => b.length - a.length);

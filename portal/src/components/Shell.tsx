@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { participantTypeLabel } from '../format.ts';
-import { canListParticipants, canUseIcs, canUseImts } from '../roles.ts';
+import { canAcquireMerchants, canListParticipants, canUseIcs, canUseImts, canUseIps } from '../roles.ts';
 import type { Me } from '../types.ts';
 import { hrefOf, type Route } from '../useHashRoute.ts';
 import type { Tab } from './Tabs.tsx';
@@ -25,6 +25,8 @@ export function Shell({ me, route, onNavigate, onLogout, children }: Props) {
     ...(canUseIcs(me)
       ? [{ route: 'ics', label: 'ICS', covers: ['ics', 'ics-cycles', 'ics-payments'] } satisfies NavItem]
       : []),
+    ...(canUseIps(me) ? [{ route: 'ips', label: 'IPS' } satisfies NavItem] : []),
+    ...(canAcquireMerchants(me) ? [{ route: 'merchants', label: 'Merchants' } satisfies NavItem] : []),
   ];
   const isCurrent = (item: NavItem) => (item.covers ?? [item.route]).includes(route);
 

@@ -13,6 +13,9 @@ const TONES: Record<string, string> = {
   closing: 'warn',
   settling: 'warn',
   closed: 'neutral',
+  reserved: 'warn',
+  paid: 'ok',
+  expired: 'neutral',
 };
 
 const LABELS: Record<string, string> = {
@@ -30,6 +33,9 @@ const LABELS: Record<string, string> = {
   closing: 'Closing',
   settling: 'Settling',
   closed: 'Closed',
+  reserved: 'Reserved',
+  paid: 'Paid',
+  expired: 'Expired',
 };
 
 /** A coloured status pill; the text itself carries the meaning, colour only reinforces it. */

@@ -14,6 +14,7 @@ import { ImtsService, imtsMigrations, imtsRoutes } from './imts/index.ts';
 import {
   aliasRoutes,
   IpsAliasService,
+  IpsReturns,
   IpsService,
   ipsAliasMigrations,
   ipsMerchantsMigrations,
@@ -197,8 +198,10 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     answerTimeoutMs: config.ipsAnswerTimeoutMs,
   });
   const requestsToPay = new RequestsToPay({ db, ips, clock, ids, lookup: ipsLookup });
+  const ipsReturns = new IpsReturns({ db, ledger, clock, ids, lookup: ipsLookup });
   const rtpExpiry = setInterval(() => {
     requestsToPay.expire().catch((err) => logger.error({ err }, 'request-to-pay expiry failed'));
+    ipsReturns.expireRecalls().catch((err) => logger.error({ err }, 'recall expiry failed'));
   }, 5000);
   rtpExpiry.unref();
 
@@ -280,7 +283,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   });
   aliasRoutes(http, aliases, { bicOf: async (id) => (await participants.cached(id))?.bic ?? null });
   merchantRoutes(http, merchants, {});
-  ipsRoutes(http, ips, requestsToPay, {
+  ipsRoutes(http, ips, requestsToPay, ipsReturns, {
     bicOf: async (id) => (await participants.cached(id))?.bic ?? null,
     ids,
     clock,

@@ -10,6 +10,7 @@ export { IPS_MAX_AMOUNT, positionAccountId } from './domain/payment.ts';
 export * from './merchants/index.ts';
 export { ipsMigrations } from './migrations.ts';
 export { pain014For, type RequestStatus, RequestsToPay, type RequestToPay } from './requests.ts';
+export { type IpsRecall, type IpsReturn, IpsReturns, type RecallStatus } from './returns.ts';
 export { ipsRoutes } from './routes.ts';
 export {
   type InstantInstruction,

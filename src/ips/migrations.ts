@@ -50,5 +50,34 @@ CREATE TABLE ips_requests (
 CREATE INDEX ips_requests_open ON ips_requests (status, expires_at);
 CREATE INDEX ips_requests_payer ON ips_requests (payer_bic, id)`,
     },
+    {
+      id: '003-returns-and-recalls',
+      sql: () => `
+CREATE TABLE ips_returns (
+  id TEXT PRIMARY KEY,
+  original_id TEXT NOT NULL,
+  returner_bic TEXT NOT NULL,
+  payer_bic TEXT NOT NULL,
+  amount BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  recall_id TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX ips_returns_original ON ips_returns (original_id);
+CREATE TABLE ips_recalls (
+  id TEXT PRIMARY KEY,
+  original_id TEXT NOT NULL,
+  requester_bic TEXT NOT NULL,
+  payee_bic TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL,
+  answer_reason TEXT,
+  return_id TEXT,
+  deadline TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX ips_recalls_open ON ips_recalls (status, deadline)`,
+    },
   ],
 };

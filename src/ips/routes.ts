@@ -4,6 +4,7 @@ import { build, type Validator } from '../../packages/iso20022/index.ts';
 import { readPaymentMessage, statusReport } from '../imts/index.ts';
 import { type Clock, DomainError, hasRole, type IdGenerator, type Principal, parseAmount } from '../platform/index.ts';
 import type { RequestsToPay } from './requests.ts';
+import type { IpsReturns } from './returns.ts';
 import type { InstantInstruction, IpsService, IpsTxStatus } from './service.ts';
 
 const oversees = (p: Principal) => hasRole(p, ['oversight']);
@@ -63,6 +64,27 @@ interface Pain013Model {
     }[];
   }[];
 }
+const Code = Type.String({ pattern: '^[A-Z0-9]{4}$', description: 'ISO 20022 reason code, e.g. FOCR, AC04, CUST' });
+const ReturnBody = Type.Object(
+  {
+    rtrId: Type.String({ minLength: 1, maxLength: 35 }),
+    amount: Type.Optional(Type.String({ description: 'decimal tenge; default: all that is left' })),
+    reason: Code,
+  },
+  { additionalProperties: false },
+);
+const RecallBody = Type.Object(
+  { caseId: Type.String({ minLength: 1, maxLength: 35 }), reason: Code },
+  { additionalProperties: false },
+);
+const RecallAnswer = Type.Object(
+  {
+    accept: Type.Boolean(),
+    rtrId: Type.Optional(Type.String({ minLength: 1, maxLength: 35 })),
+    reason: Type.Optional(Code),
+  },
+  { additionalProperties: false },
+);
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
 const Answer = Type.Object(
   {
@@ -108,6 +130,7 @@ export function ipsRoutes(
   app: FastifyInstance,
   ips: IpsService,
   requests: RequestsToPay,
+  returns: IpsReturns,
   deps: {
     bicOf: (participantId: string) => Promise<string | null>;
     ids: IdGenerator;
@@ -322,6 +345,91 @@ export function ipsRoutes(
       const bic = await bicOf(req.principal!);
       const b = req.body as Static<typeof DeclineRequest>;
       return requests.decline(bic, (req.params as Static<typeof IdParam>).id, b.reason ?? 'NARR');
+    },
+  );
+
+  app.post(
+    `${base}/payments/:id/return`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: {
+        tags,
+        summary: 'The payee’s bank returns a settled payment to the payer’s bank, fully or in part',
+        params: IdParam,
+        body: ReturnBody,
+      },
+    },
+    async (req, reply) => {
+      const bic = await bicOf(req.principal!);
+      const b = req.body as Static<typeof ReturnBody>;
+      const r = await returns.returnPayment(bic, (req.params as Static<typeof IdParam>).id, {
+        rtrId: b.rtrId,
+        reason: b.reason,
+        ...(b.amount !== undefined ? { amount: parseAmount(b.amount, { field: '/amount' }) } : {}),
+      });
+      return reply.code(201).send(r);
+    },
+  );
+
+  app.post(
+    `${base}/payments/:id/recall`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: {
+        tags,
+        summary: 'The payer’s bank asks for a settled payment back (a recall case with a deadline)',
+        params: IdParam,
+        body: RecallBody,
+      },
+    },
+    async (req, reply) => {
+      const bic = await bicOf(req.principal!);
+      const b = req.body as Static<typeof RecallBody>;
+      const r = await returns.recall(bic, (req.params as Static<typeof IdParam>).id, b);
+      return reply.code(201).send(r);
+    },
+  );
+
+  app.post(
+    `${base}/recalls/:id/answer`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: {
+        tags,
+        summary: 'The payee’s bank answers a recall: returns the payment (accept) or rejects it with a reason',
+        params: IdParam,
+        body: RecallAnswer,
+      },
+    },
+    async (req) => {
+      const bic = await bicOf(req.principal!);
+      const b = req.body as Static<typeof RecallAnswer>;
+      const id = (req.params as Static<typeof IdParam>).id;
+      if (b.accept) {
+        if (!b.rtrId) {
+          throw new DomainError('validation', 'rtrId is required to return the payment', {
+            issues: [{ field: '/rtrId', message: 'required when accepting' }],
+          });
+        }
+        return returns.answerRecall(bic, id, { accept: true, rtrId: b.rtrId });
+      }
+      return returns.answerRecall(bic, id, { accept: false, reason: b.reason ?? 'NARR' });
+    },
+  );
+
+  app.get(
+    `${base}/recalls/:id`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: { tags, summary: 'A recall case (its two banks, or oversight)', params: IdParam },
+    },
+    async (req) => {
+      const p = req.principal!;
+      const bic = oversees(p) ? undefined : await bicOf(p);
+      return returns.getRecall((req.params as Static<typeof IdParam>).id, {
+        ...(bic ? { bic } : {}),
+        oversight: oversees(p),
+      });
     },
   );
 

@@ -419,6 +419,58 @@ for (const engine of engines()) {
       );
     });
 
+    it('returns a settled payment in parts, never more than it; a recall is answered by a return or rejected', async () => {
+      const [a, b, c] = banks;
+      const fundB = await t.call('POST', `${I}/positions`, {
+        token: b!.token,
+        body: { id: 'fund-b', direction: 'fund', amount: '100.00' },
+      });
+      assert.equal(fundB.status, 200, JSON.stringify(fundB.body));
+      await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '20.00') });
+      const id = encodeURIComponent(`${a!.bic}:ITX-${seq}`);
+      const ret = (who: { token: string }, rtrId: string, amount?: string) =>
+        t.call('POST', `${I}/payments/${id}/return`, {
+          token: who.token,
+          body: { rtrId, reason: 'AC04', ...(amount ? { amount } : {}) },
+        });
+      const before = await position(a!);
+      assert.equal((await ret(b!, 'R1', '5.00')).status, 201);
+      assert.equal(BigInt((await position(a!)).available) - BigInt(before.available), 500n);
+      assert.equal((await ret(b!, 'R2', '15.01')).status, 400); // more than the 15.00 left
+      assert.equal((await ret(b!, 'R1', '1.00')).status, 409); // the return id is used
+      assert.equal((await ret(a!, 'R3', '1.00')).status, 404); // the payer cannot "return" it
+      assert.equal((await ret(c!, 'R3', '1.00')).status, 404);
+
+      // a recall: the payee answers by returning what is left
+      const opened = await t.call('POST', `${I}/payments/${id}/recall`, {
+        token: a!.token,
+        body: { caseId: 'CASE-1', reason: 'FRAD' },
+      });
+      assert.equal(opened.status, 201, JSON.stringify(opened.body));
+      const caseId = encodeURIComponent(opened.body.id);
+      assert.equal((await t.call('GET', `${I}/recalls/${caseId}`, { token: c!.token })).status, 404);
+      const answered = await t.call('POST', `${I}/recalls/${caseId}/answer`, {
+        token: b!.token,
+        body: { accept: true, rtrId: 'R-CASE-1' },
+      });
+      assert.deepEqual([answered.status, answered.body.status], [200, 'returned']);
+      assert.equal(BigInt((await position(a!)).available) - BigInt(before.available), 2000n);
+      assert.equal((await ret(b!, 'R4', '0.01')).status, 400); // nothing left
+
+      // a recall of another payment rejected with a reason; money stays
+      await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '3.00') });
+      const other = encodeURIComponent(`${a!.bic}:ITX-${seq}`);
+      const o = await t.call('POST', `${I}/payments/${other}/recall`, {
+        token: a!.token,
+        body: { caseId: 'CASE-2', reason: 'DUPL' },
+      });
+      const rejected = await t.call('POST', `${I}/recalls/${encodeURIComponent(o.body.id)}/answer`, {
+        token: b!.token,
+        body: { accept: false, reason: 'CUST' },
+      });
+      assert.deepEqual([rejected.body.status, rejected.body.answerReason], ['rejected', 'CUST']);
+    });
+
     it('defunds back to IMTS; never more than is available', async () => {
       const [a] = banks;
       const before = await position(a!);

@@ -17,6 +17,7 @@ import { BoundedHttp, type HttpAnswer, isLoopback, type OperatorSession, Platfor
 
 const IMTS = '/api/imts/v1';
 const PARTICIPANTS = '/api/participants/v1';
+const IPS = '/api/ips/v1';
 /** Larger webhook bodies are refused (413) before they are verified or parsed. */
 const MAX_WEBHOOK_BYTES = 1_048_576;
 /** Webhook ids remembered for de-duplication; beyond the signature's 5-minute replay window they are moot. */
@@ -599,6 +600,62 @@ export class BankSimulator {
     for (const o of due) await this.reconcileOne(o.paymentId);
   }
 
+  // ---- IPS (instant payments) ----
+
+  /** Moves money between this bank's IMTS settlement account and its IPS position. */
+  async fundInstantPosition(amount: bigint, direction: 'fund' | 'defund' = 'fund'): Promise<void> {
+    await this.json('POST', `${IPS}/positions`, {
+      id: `${this.msgIdPrefix}F${++this.counter}`,
+      direction,
+      amount: formatKzt(amount),
+    });
+  }
+
+  /**
+   * An instant payment from a customer: debited at once, credited back if IPS rejects it. The payee bank
+   * answers within seconds, so the answer is final (ACSC or RJCT).
+   */
+  async payInstant(order: { from: string; to: { bic: string; account: string }; amount: bigint }): Promise<{
+    paymentId: string;
+    status: 'ACSC' | 'RJCT';
+    reason?: string;
+  }> {
+    const customer = this.customers.get(order.from);
+    if (!customer) throw new Error(`no account ${order.from} at ${this.bic}`);
+    if (customer.balance < order.amount) throw new Error(`insufficient funds on ${order.from}`);
+    customer.balance -= order.amount;
+    const txId = `${this.msgIdPrefix}I${++this.counter}`;
+    const body = {
+      grpHdr: {
+        msgId: txId,
+        creDtTm: new Date().toISOString(),
+        nbOfTxs: 1,
+        sttlmInf: { sttlmMtd: 'CLRG' },
+        instgAgt: { finInstnId: { bicfi: this.bic } },
+      },
+      cdtTrfTxInf: [
+        {
+          pmtId: { endToEndId: `E${txId}`, txId },
+          intrBkSttlmAmt: { amount: formatKzt(order.amount), ccy: 'KZT' },
+          intrBkSttlmDt: almatyDate(new Date()),
+          chrgBr: 'SLEV',
+          dbtr: { nm: customer.name },
+          dbtrAcct: { id: { othr: { id: customer.id } } },
+          dbtrAgt: { finInstnId: { bicfi: this.bic } },
+          cdtrAgt: { finInstnId: { bicfi: order.to.bic } },
+          cdtr: { nm: 'Beneficiary' },
+          cdtrAcct: { id: { othr: { id: order.to.account } } },
+        },
+      ],
+    };
+    const r = await this.json('POST', `${IPS}/pacs.008`, body);
+    const st = r?.txInfAndSts?.[0];
+    const status = st?.txSts === 'ACSC' ? 'ACSC' : 'RJCT';
+    if (status !== 'ACSC') customer.balance += order.amount;
+    const reason: string | undefined = st?.stsRsnInf?.[0]?.rsn?.cd;
+    return { paymentId: `${this.bic}:${txId}`, status, ...(reason ? { reason } : {}) };
+  }
+
   // ---- webhooks ----
 
   private async startReceiver(): Promise<void> {
@@ -679,6 +736,21 @@ export class BankSimulator {
       return reply(400, 'body is not JSON');
     }
     this.remember(id);
+    if (envelope?.type === 'ips.pacs008') {
+      // an instant payment for one of our customers: accept (and credit) it, or refuse an unknown account
+      const acct: string | undefined = envelope.data?.cdtrAcct?.id?.othr?.id ?? envelope.data?.cdtrAcct?.id?.iban;
+      const customer = acct ? this.customers.get(acct) : undefined;
+      const accept = customer !== undefined;
+      if (customer) {
+        customer.balance += BigInt(envelope.data?.intrBkSttlmAmt?.amount ?? 0);
+        this.stats.credited++;
+      }
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(accept ? { txSts: 'ACCP' } : { txSts: 'RJCT', reason: 'AC03' }));
+      this.stats.events++;
+      return;
+    }
     reply(204);
     const event: WebhookEvent = {
       id,

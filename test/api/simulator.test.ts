@@ -93,6 +93,21 @@ describe('bank simulators against the running platform (sqlite)', () => {
     assert.equal(a.stats.refused, 0);
   });
 
+  it("instant payments between simulated banks: the payee bank accepts its customer's account, refuses others", async () => {
+    const a = await started(banks[2]!.id);
+    const b = await started(banks[3]!.id);
+    await a.fundInstantPosition(kzt('1000.00'));
+    const dana = a.openAccount({ name: 'Dana Nurlanova', balance: kzt('300.00') });
+    const erlan = b.openAccount({ name: 'Erlan Bekov' });
+    const paid = await a.payInstant({ from: dana.id, to: { bic: b.bic, account: erlan.id }, amount: kzt('120.00') });
+    assert.equal(paid.status, 'ACSC');
+    assert.equal(b.account(erlan.id)?.balance, kzt('120.00'));
+    assert.equal(a.account(dana.id)?.balance, kzt('180.00'));
+    const refused = await a.payInstant({ from: dana.id, to: { bic: b.bic, account: 'NO-SUCH' }, amount: kzt('10.00') });
+    assert.deepEqual([refused.status, refused.reason], ['RJCT', 'AC03']);
+    assert.equal(a.account(dana.id)?.balance, kzt('180.00'));
+  });
+
   it('a payment beyond the settlement balance queues (PDNG) and settles when liquidity arrives', async () => {
     const [a, b] = sims as [BankSimulator, BankSimulator];
     const corp = a.openAccount({ name: 'Corporate client', balance: 10n ** 16n });

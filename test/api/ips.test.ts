@@ -38,6 +38,15 @@ function pacs008(from: string, to: string, amount: string, account = 'KZ86125KZT
   };
 }
 
+/** Polls a condition of what an HTTP peer received until it holds (no fixed sleeps). */
+async function eventually<T>(find: () => T | undefined): Promise<T> {
+  for (;;) {
+    const v = find();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** The payee bank's IPS endpoint: answers each delivery as `decide` says, and records what it got. */
 interface PayeeBank {
   url: string;
@@ -155,7 +164,7 @@ for (const engine of engines()) {
       const id = `${a!.bic}:ITX-${seq + 1}`;
       const pending = t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '10.00') });
       // the payee answers once the delivery has reached it
-      while (!payee.received.some((x) => x.id === id)) await new Promise((r) => setTimeout(r, 10));
+      await eventually(() => payee.received.find((x) => x.id === id));
       const ans = await t.call('POST', `${I}/payments/${encodeURIComponent(id)}/answer`, {
         token: b!.token,
         body: { txSts: 'ACCP' },
@@ -363,8 +372,9 @@ for (const engine of engines()) {
       assert.equal(sent.status, 201, JSON.stringify(sent.body));
       const id = sent.body.id;
       // the payer bank got it by webhook
-      while (!payee.received.some((x) => x.body.includes('"ips.pain013"') && x.body.includes('RTP-E2E-1')))
-        await new Promise((r) => setTimeout(r, 10));
+      await eventually(() =>
+        payee.received.find((x) => x.body.includes('"ips.pain013"') && x.body.includes('RTP-E2E-1')),
+      );
       // not visible to a third bank; the requester cannot accept its own request
       assert.equal(
         (await t.call('GET', `${I}/requests/${encodeURIComponent(id)}`, { token: banks[2]!.token })).status,
@@ -394,9 +404,9 @@ for (const engine of engines()) {
       });
       assert.equal(again.status, 409);
       // the requester's pain.014 (ACCP) is valid ISO 20022
-      let report: { body: string } | undefined;
-      while (!(report = payee.received.find((x) => x.body.includes('"ips.pain014"') && x.body.includes('RTP-E2E-1'))))
-        await new Promise((r) => setTimeout(r, 10));
+      const report = await eventually(() =>
+        payee.received.find((x) => x.body.includes('"ips.pain014"') && x.body.includes('RTP-E2E-1')),
+      );
       const event = JSON.parse(report.body);
       const xml = build({ type: 'pain.014.001.08', message: event.data });
       const parsed = parse(xml, { expect: 'pain.014.001.08', xsdDir: officialXsdDir() });

@@ -1,7 +1,16 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Validator } from '../../packages/iso20022/index.ts';
-import { type Clock, DomainError, hasRole, type IdGenerator, type Principal, parseAmount } from '../platform/index.ts';
+import {
+  type Clock,
+  DomainError,
+  hasRole,
+  type IdGenerator,
+  keepXmlBody,
+  type Principal,
+  parseAmount,
+  xmlBodyOf,
+} from '../platform/index.ts';
 import { buildIso, pacs002For, readPacs008 } from './iso.ts';
 import type { IcsService } from './service.ts';
 
@@ -198,15 +207,10 @@ export function icsRoutes(
         body: IsoMessage,
       },
       // the XML path is validated by the ISO 20022 parser, not by the JSON schema
-      preValidation: async (req) => {
-        if (typeof req.body === 'string') {
-          (req as FastifyRequest & { isoXml?: string }).isoXml = req.body;
-          req.body = { grpHdr: {}, cdtTrfTxInf: [{}] };
-        }
-      },
+      preValidation: keepXmlBody(() => ({ grpHdr: {}, cdtTrfTxInf: [{}] })),
     },
     async (req, reply) => {
-      const xml = (req as FastifyRequest & { isoXml?: string }).isoXml;
+      const xml = xmlBodyOf(req);
       const m = readPacs008(xml ?? req.body, {
         xml: xml !== undefined,
         validator: deps.validator,

@@ -1,8 +1,17 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Validator } from '../../packages/iso20022/index.ts';
 import type { Ledger } from '../ledger/index.ts';
-import { type Clock, DomainError, type IdGenerator, notFound, type Principal, parseAmount } from '../platform/index.ts';
+import {
+  type Clock,
+  DomainError,
+  type IdGenerator,
+  keepXmlBody,
+  notFound,
+  type Principal,
+  parseAmount,
+  xmlBodyOf,
+} from '../platform/index.ts';
 import { ISO_STATUS, type Payment } from './domain/payment.ts';
 import {
   assignerBic,
@@ -98,14 +107,6 @@ const Pacs004Body = Type.Object(
       'pacs.004.001.10 PmtRtr with the element names in camelCase; amounts as decimal strings. Each txInf needs rtrId, orgnlTxId, rtrdIntrBkSttlmAmt, a reason (rtrRsnInf, here or in orgnlGrpInf) and instdAgt (here or in grpHdr): the original sender. Or the XML document with content-type application/xml.',
   },
 );
-type XmlRequest = FastifyRequest & { isoXml?: string };
-/** XML bodies are kept aside for the ISO 20022 parser; the JSON schema sees a placeholder. */
-const keepXml = (placeholder: () => unknown) => async (req: FastifyRequest) => {
-  if (typeof req.body === 'string') {
-    (req as XmlRequest).isoXml = req.body;
-    req.body = placeholder();
-  }
-};
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
 const ListQuery = Type.Object(
   {
@@ -173,13 +174,10 @@ export function imtsRoutes(
           body: IsoMessage,
         },
         // the XML path is validated by the ISO 20022 parser, not by the JSON schema
-        preValidation: async (req) => {
-          if (typeof req.body === 'string') (req as FastifyRequest & { isoXml?: string }).isoXml = req.body;
-          if (typeof req.body === 'string') req.body = { grpHdr: {}, cdtTrfTxInf: [{}] };
-        },
+        preValidation: keepXmlBody(() => ({ grpHdr: {}, cdtTrfTxInf: [{}] })),
       },
       async (req, reply) => {
-        const xmlBody = (req as FastifyRequest & { isoXml?: string }).isoXml;
+        const xmlBody = xmlBodyOf(req);
         const { message } = readPaymentMessage(type, xmlBody ?? req.body, {
           xml: xmlBody !== undefined,
           validator: deps.validator,
@@ -222,15 +220,10 @@ export function imtsRoutes(
           { additionalProperties: false },
         ),
       },
-      preValidation: async (req) => {
-        if (typeof req.body === 'string') {
-          (req as FastifyRequest & { isoXml?: string }).isoXml = req.body;
-          req.body = { grpHdr: {}, txInf: [{}] };
-        }
-      },
+      preValidation: keepXmlBody(() => ({ grpHdr: {}, txInf: [{}] })),
     },
     async (req, reply) => {
-      const xmlBody = (req as FastifyRequest & { isoXml?: string }).isoXml;
+      const xmlBody = xmlBodyOf(req);
       const { message } = readPaymentMessage('pacs.028.001.04', xmlBody ?? req.body, {
         xml: xmlBody !== undefined,
         validator: deps.validator,
@@ -284,10 +277,10 @@ export function imtsRoutes(
           'Cancellation request (camt.056, JSON or XML) for your own queued payments, by OrgnlTxId, OrgnlEndToEndId or a whole original message; answers camt.029 (CNCL / PECR / RJCR; per transaction ACCR, or RJCR with ARDT or NOOR)',
         body: Camt056Body,
       },
-      preValidation: keepXml(() => ({ assgnmt: {}, undrlyg: [{}] })),
+      preValidation: keepXmlBody(() => ({ assgnmt: {}, undrlyg: [{}] })),
     },
     async (req, reply) => {
-      const xmlBody = (req as XmlRequest).isoXml;
+      const xmlBody = xmlBodyOf(req);
       const { message } = readPaymentMessage('camt.056.001.09', xmlBody ?? req.body, {
         xml: xmlBody !== undefined,
         validator: deps.validator,
@@ -321,10 +314,10 @@ export function imtsRoutes(
           'Return (pacs.004, JSON or XML) of settled payments you received, fully or in part, to their sender; settles like a payment; answers pacs.002',
         body: Pacs004Body,
       },
-      preValidation: keepXml(() => ({ grpHdr: {}, txInf: [{}] })),
+      preValidation: keepXmlBody(() => ({ grpHdr: {}, txInf: [{}] })),
     },
     async (req, reply) => {
-      const xmlBody = (req as XmlRequest).isoXml;
+      const xmlBody = xmlBodyOf(req);
       const { message } = readPaymentMessage('pacs.004.001.10', xmlBody ?? req.body, {
         xml: xmlBody !== undefined,
         validator: deps.validator,

@@ -1,8 +1,17 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { build, type Validator } from '../../packages/iso20022/index.ts';
 import { readPaymentMessage, statusReport } from '../imts/index.ts';
-import { type Clock, DomainError, hasRole, type IdGenerator, type Principal, parseAmount } from '../platform/index.ts';
+import {
+  type Clock,
+  DomainError,
+  hasRole,
+  type IdGenerator,
+  keepXmlBody,
+  type Principal,
+  parseAmount,
+  xmlBodyOf,
+} from '../platform/index.ts';
 import type { RequestsToPay } from './requests.ts';
 import type { IpsReturns } from './returns.ts';
 import type { InstantInstruction, IpsService, IpsTxStatus } from './service.ts';
@@ -167,15 +176,10 @@ export function ipsRoutes(
         summary: 'Instant credit transfer (pacs.008 of one transaction, JSON or XML); answers pacs.002 ACSC or RJCT',
         body: IsoMessage,
       },
-      preValidation: async (req) => {
-        if (typeof req.body === 'string') {
-          (req as FastifyRequest & { isoXml?: string }).isoXml = req.body;
-          req.body = { grpHdr: {}, cdtTrfTxInf: [{}] };
-        }
-      },
+      preValidation: keepXmlBody(() => ({ grpHdr: {}, cdtTrfTxInf: [{}] })),
     },
     async (req, reply) => {
-      const xmlBody = (req as FastifyRequest & { isoXml?: string }).isoXml;
+      const xmlBody = xmlBodyOf(req);
       const { message } = readPaymentMessage('pacs.008.001.09', xmlBody ?? req.body, {
         xml: xmlBody !== undefined,
         validator: deps.validator,
@@ -249,15 +253,10 @@ export function ipsRoutes(
         summary: 'Request to pay (pain.013 of one transaction, JSON or XML) from the payee’s bank to the payer’s',
         body: Pain013,
       },
-      preValidation: async (req) => {
-        if (typeof req.body === 'string') {
-          (req as FastifyRequest & { isoXml?: string }).isoXml = req.body;
-          req.body = { grpHdr: {}, pmtInf: [{}] };
-        }
-      },
+      preValidation: keepXmlBody(() => ({ grpHdr: {}, pmtInf: [{}] })),
     },
     async (req, reply) => {
-      const xmlBody = (req as FastifyRequest & { isoXml?: string }).isoXml;
+      const xmlBody = xmlBodyOf(req);
       const { message } = readPaymentMessage('pain.013.001.08', xmlBody ?? req.body, {
         xml: xmlBody !== undefined,
         validator: deps.validator,

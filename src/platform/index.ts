@@ -11,6 +11,7 @@ export { idempotencyMigrations } from './http/idempotency.ts';
 export { hasRole, type Principal, type RouteAuth } from './http/principal.ts';
 export { type Problem, toProblem } from './http/problem.ts';
 export { createHttpServer, type HttpOptions } from './http/server.ts';
+export { keepXmlBody, xmlBodyOf } from './http/xml-body.ts';
 export * from './json.ts';
 export * from './logger.ts';
 export * from './money.ts';

@@ -94,6 +94,10 @@ const RecallAnswer = Type.Object(
   },
   { additionalProperties: false },
 );
+const StatsQuery = Type.Object(
+  { minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })) },
+  { additionalProperties: false },
+);
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
 const Answer = Type.Object(
   {
@@ -492,6 +496,19 @@ export function ipsRoutes(
       const items = await ips.list({ ...(bic ? { bic } : {}), ...(q.after ? { after: q.after } : {}), limit });
       return { items, next: items.length === limit ? items.at(-1)!.id : null };
     },
+  );
+
+  app.get(
+    `${base}/stats`,
+    {
+      config: { auth: { roles: ['oversight'] } },
+      schema: {
+        tags,
+        summary: 'IPS monitor: outcomes, success rate, rejection reasons and decision-time percentiles',
+        querystring: StatsQuery,
+      },
+    },
+    async (req) => ips.stats((req.query as Static<typeof StatsQuery>).minutes ?? 60),
   );
 
   app.post(

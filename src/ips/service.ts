@@ -502,6 +502,49 @@ export class IpsService {
     return out;
   }
 
+  /**
+   * The monitor (oversight): payments of the last `minutes`, by outcome, the success rate, rejection reasons,
+   * and percentiles of the time from receipt to the final answer of the settled ones.
+   */
+  async stats(minutes: number): Promise<{
+    since: string;
+    total: number;
+    settled: number;
+    rejected: number;
+    inFlight: number;
+    successRate: number | null;
+    reasons: Record<string, number>;
+    decisionMs: { p50: number; p90: number; p99: number; max: number } | null;
+  }> {
+    const since = new Date(this.d.clock.nowMs() - minutes * 60_000).toISOString();
+    const rows = await store.since(this.d.db, since, 200_000);
+    const reasons: Record<string, number> = {};
+    const ms: number[] = [];
+    let settled = 0;
+    let rejected = 0;
+    for (const r of rows) {
+      if (r.status === 'settled') {
+        settled++;
+        ms.push(Date.parse(r.updated_at) - Date.parse(r.created_at));
+      } else if (r.status === 'rejected') {
+        rejected++;
+        reasons[r.reason ?? 'NARR'] = (reasons[r.reason ?? 'NARR'] ?? 0) + 1;
+      }
+    }
+    ms.sort((a, b) => a - b);
+    const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!;
+    return {
+      since,
+      total: rows.length,
+      settled,
+      rejected,
+      inFlight: rows.length - settled - rejected,
+      successRate: settled + rejected > 0 ? settled / (settled + rejected) : null,
+      reasons,
+      decisionMs: ms.length ? { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: ms[ms.length - 1]! } : null,
+    };
+  }
+
   list(f: { bic?: string; after?: string; limit: number }): Promise<IpsPayment[]> {
     return store.list(this.d.db, f);
   }

@@ -89,6 +89,18 @@ export const ipsStore = {
     return rows.map(toPayment);
   },
 
+  /** Status and decision time of the payments created since `since` (for the monitor). */
+  async since(
+    q: Queryable,
+    since: string,
+    limit: number,
+  ): Promise<{ status: string; reason: string | null; created_at: string; updated_at: string }[]> {
+    return q.query(
+      `SELECT status, reason, created_at, updated_at FROM ips_payments WHERE created_at >= $1 ORDER BY created_at LIMIT $2`,
+      [since, limit],
+    );
+  },
+
   async list(q: Queryable, f: { bic?: string; after?: string; limit: number }): Promise<IpsPayment[]> {
     const params: (string | number)[] = [];
     const where: string[] = [];

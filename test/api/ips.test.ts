@@ -481,6 +481,17 @@ for (const engine of engines()) {
       assert.deepEqual([rejected.body.status, rejected.body.answerReason], ['rejected', 'CUST']);
     });
 
+    it('the monitor counts outcomes, reasons and decision times for oversight only', async () => {
+      const operator = await t.login('operator');
+      const m = await t.call('GET', `${I}/stats?minutes=60`, { cookie: operator });
+      assert.equal(m.status, 200, JSON.stringify(m.body));
+      assert.ok(m.body.settled >= 3 && m.body.rejected >= 2, JSON.stringify(m.body));
+      assert.equal(m.body.total, m.body.settled + m.body.rejected + m.body.inFlight);
+      assert.ok(m.body.reasons.AM04 >= 1 && m.body.reasons.AB05 >= 1, JSON.stringify(m.body.reasons));
+      assert.ok(m.body.decisionMs.p50 <= m.body.decisionMs.p99 && m.body.decisionMs.p99 <= m.body.decisionMs.max);
+      assert.equal((await t.call('GET', `${I}/stats`, { token: banks[0]!.token })).status, 403);
+    });
+
     it('defunds back to IMTS; never more than is available', async () => {
       const [a] = banks;
       const before = await position(a!);

@@ -1,3 +1,4 @@
+import { ApiError, errorMessage } from './api.ts';
 import type { FieldIssue } from './types.ts';
 
 /**
@@ -28,4 +29,20 @@ export function splitIssues(
     }
   }
   return { byField, other };
+}
+
+/**
+ * What a failed submit says, as messages for the known fields and one for the form: a problem+json
+ * answer's issues by field (the others joined for the form, else `fallback`), or the error's message.
+ */
+export function submitErrors(
+  err: unknown,
+  known: readonly string[],
+  fallback: string | undefined,
+): { byField: Record<string, string>; formError: string | undefined } {
+  if (err instanceof ApiError && err.fieldErrors.length) {
+    const { byField, other } = splitIssues(err.fieldErrors, known);
+    return { byField, formError: other.length ? other.join('; ') : fallback };
+  }
+  return { byField: {}, formError: errorMessage(err) };
 }

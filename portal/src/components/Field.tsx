@@ -31,3 +31,18 @@ export function Field({ label, error, hint, children }: Props) {
     </div>
   );
 }
+
+/** The attributes that wire a control to its Field's label, hint and error. */
+export const controlProps = ({
+  id,
+  describedBy,
+  invalid,
+}: {
+  id: string;
+  describedBy: string | undefined;
+  invalid: boolean;
+}) => ({
+  id,
+  'aria-invalid': invalid || undefined,
+  'aria-describedby': describedBy,
+});

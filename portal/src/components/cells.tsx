@@ -95,3 +95,46 @@ export function AmountCount({
     </span>
   );
 }
+
+/**
+ * The first cells of a payment's row: its id as the row header linking to its detail, then (for a bank,
+ * `ownBic` set) whether the bank sent or received it.
+ */
+export function PaymentRowHead({
+  payment,
+  route,
+  senderBic,
+  ownBic,
+}: {
+  payment: { id: string };
+  route: Route;
+  senderBic: string;
+  ownBic: string | null;
+}) {
+  return (
+    <>
+      <th scope="row" className="mono cell-id">
+        <PaymentLink payment={payment} route={route} />
+      </th>
+      {ownBic && (
+        <td>
+          <Direction payment={{ senderBic }} ownBic={ownBic} />
+        </td>
+      )}
+    </>
+  );
+}
+
+/** The sending and the receiving bank of a payment, as two cells. */
+export function PartyCells({ from, to, dir }: { from: string; to: string; dir: Directory }) {
+  return (
+    <>
+      <td>
+        <Bic bic={from} dir={dir} />
+      </td>
+      <td>
+        <Bic bic={to} dir={dir} />
+      </td>
+    </>
+  );
+}

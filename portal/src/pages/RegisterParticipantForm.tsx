@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
 import { Alert } from '../components/Alert.tsx';
-import { Field } from '../components/Field.tsx';
+import { controlProps, Field } from '../components/Field.tsx';
 import { participantTypeLabel } from '../format.ts';
-import { splitIssues } from '../problemFields.ts';
+import { submitErrors } from '../problemFields.ts';
 import { PARTICIPANT_TYPES, type Participant, type ParticipantType, type RegisterParticipantInput } from '../types.ts';
 
 const FIELDS = ['name', 'type', 'bic', 'taxId', 'binRanges'] as const;
@@ -54,13 +54,9 @@ export function RegisterParticipantForm({ onRegistered, onCancel }: Props) {
       const created = await api.registerParticipant(input);
       onRegistered(created);
     } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors.length) {
-        const { byField, other } = splitIssues(err.fieldErrors, FIELDS);
-        setFieldErrors(byField);
-        setFormError(other.length ? other.join('; ') : 'Please correct the highlighted fields.');
-      } else {
-        setFormError(errorMessage(err));
-      }
+      const { byField, formError } = submitErrors(err, FIELDS, 'Please correct the highlighted fields.');
+      setFieldErrors(byField);
+      setFormError(formError);
     } finally {
       setBusy(false);
     }
@@ -72,14 +68,12 @@ export function RegisterParticipantForm({ onRegistered, onCancel }: Props) {
       {formError && <Alert>{formError}</Alert>}
       <div className="form-grid">
         <Field label="Name" error={fieldErrors.name}>
-          {({ id, describedBy, invalid }) => (
+          {(ids) => (
             <input
-              id={id}
+              {...controlProps(ids)}
               name="name"
               autoComplete="off"
               value={name}
-              aria-invalid={invalid || undefined}
-              aria-describedby={describedBy}
               onChange={(e) => {
                 setName(e.target.value);
                 clearError('name');
@@ -88,13 +82,11 @@ export function RegisterParticipantForm({ onRegistered, onCancel }: Props) {
           )}
         </Field>
         <Field label="Type" error={fieldErrors.type}>
-          {({ id, describedBy, invalid }) => (
+          {(ids) => (
             <select
-              id={id}
+              {...controlProps(ids)}
               name="type"
               value={type}
-              aria-invalid={invalid || undefined}
-              aria-describedby={describedBy}
               onChange={(e) => {
                 setType(e.target.value as ParticipantType);
                 clearError('type');
@@ -109,9 +101,9 @@ export function RegisterParticipantForm({ onRegistered, onCancel }: Props) {
           )}
         </Field>
         <Field label="BIC" error={fieldErrors.bic} hint="8 or 11 characters, e.g. TSTBKZKA">
-          {({ id, describedBy, invalid }) => (
+          {(ids) => (
             <input
-              id={id}
+              {...controlProps(ids)}
               name="bic"
               className="mono"
               autoComplete="off"
@@ -119,8 +111,6 @@ export function RegisterParticipantForm({ onRegistered, onCancel }: Props) {
               spellCheck={false}
               maxLength={11}
               value={bic}
-              aria-invalid={invalid || undefined}
-              aria-describedby={describedBy}
               onChange={(e) => {
                 setBic(e.target.value);
                 clearError('bic');
@@ -129,17 +119,15 @@ export function RegisterParticipantForm({ onRegistered, onCancel }: Props) {
           )}
         </Field>
         <Field label="Tax ID (BIN)" error={fieldErrors.taxId} hint="12 digits">
-          {({ id, describedBy, invalid }) => (
+          {(ids) => (
             <input
-              id={id}
+              {...controlProps(ids)}
               name="taxId"
               className="mono"
               inputMode="numeric"
               autoComplete="off"
               maxLength={12}
               value={taxId}
-              aria-invalid={invalid || undefined}
-              aria-describedby={describedBy}
               onChange={(e) => {
                 setTaxId(e.target.value);
                 clearError('taxId');
@@ -152,15 +140,13 @@ export function RegisterParticipantForm({ onRegistered, onCancel }: Props) {
           error={fieldErrors.binRanges}
           hint="Card BINs or ranges, comma-separated, e.g. 440043, 440100-440199"
         >
-          {({ id, describedBy, invalid }) => (
+          {(ids) => (
             <input
-              id={id}
+              {...controlProps(ids)}
               name="binRanges"
               className="mono"
               autoComplete="off"
               value={binRanges}
-              aria-invalid={invalid || undefined}
-              aria-describedby={describedBy}
               onChange={(e) => {
                 setBinRanges(e.target.value);
                 clearError('binRanges');

@@ -1,8 +1,8 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
 import { Alert } from '../components/Alert.tsx';
-import { Field } from '../components/Field.tsx';
-import { splitIssues } from '../problemFields.ts';
+import { controlProps, Field } from '../components/Field.tsx';
+import { submitErrors } from '../problemFields.ts';
 import type { Participant, ParticipantAction } from '../types.ts';
 
 export const ACTION_LABELS: Record<ParticipantAction, { button: string; confirm: string; title: string }> = {
@@ -44,13 +44,9 @@ export function StatusChangeForm({ participant, action, onDone, onCancel }: Prop
     try {
       onDone(await api.changeParticipantStatus(participant.id, action, reason.trim()));
     } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors.length) {
-        const { byField, other } = splitIssues(err.fieldErrors, ['reason']);
-        setReasonError(byField.reason);
-        if (other.length) setFormError(other.join('; '));
-      } else {
-        setFormError(errorMessage(err));
-      }
+      const { byField, formError } = submitErrors(err, ['reason'], undefined);
+      setReasonError(byField.reason);
+      setFormError(formError);
       setBusy(false);
     }
   };
@@ -71,16 +67,14 @@ export function StatusChangeForm({ participant, action, onDone, onCancel }: Prop
       {formError && <Alert>{formError}</Alert>}
       <div className="inline-form-row">
         <Field label="Reason" error={reasonError}>
-          {({ id, describedBy, invalid }) => (
+          {(ids) => (
             <input
-              id={id}
+              {...controlProps(ids)}
               ref={inputRef}
               name="reason"
               autoComplete="off"
               maxLength={500}
               value={reason}
-              aria-invalid={invalid || undefined}
-              aria-describedby={describedBy}
               onChange={(e) => {
                 setReason(e.target.value);
                 setReasonError(undefined);

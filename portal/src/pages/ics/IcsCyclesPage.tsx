@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { AmountCount, WhenCell } from '../../components/cells.tsx';
+import { DataTable, numCol } from '../../components/DataTable.tsx';
+import { StatusFilter } from '../../components/filters.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { IcsTabs } from '../../components/Tabs.tsx';
@@ -54,8 +56,6 @@ export function IcsCyclesPage({ me }: { me: Me }) {
     void loadCurrent();
     void reload();
   };
-
-  const columns = 8;
 
   return (
     <section aria-labelledby="ics-title">
@@ -149,86 +149,68 @@ export function IcsCyclesPage({ me }: { me: Me }) {
       <div className="panel">
         <div className="table-toolbar">
           <div className="toolbar-fields">
-            <div className="field field-compact field-narrow">
-              <label htmlFor="cycles-status">Status</label>
-              <select id="cycles-status" value={status} onChange={(e) => setStatus(e.target.value as CycleStatus | '')}>
-                <option value="">All statuses</option>
-                {CYCLE_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {STATUS_LABELS[s]}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <StatusFilter
+              id="cycles-status"
+              value={status}
+              onChange={setStatus}
+              statuses={CYCLE_STATUSES}
+              labels={STATUS_LABELS}
+            />
           </div>
           <span className="muted">
             Latest first · amounts in KZT{oversight ? '' : ' · totals of all banks; your figures are in each report'}
           </span>
         </div>
-        <div className="table-wrap">
-          <table aria-label="Clearing cycles" data-testid="cycles">
-            <thead>
-              <tr>
-                <th scope="col">Cycle</th>
-                <th scope="col">Status</th>
-                <th scope="col">Opened</th>
-                <th scope="col">Closes</th>
-                <th scope="col" className="num">
-                  Accepted
-                </th>
-                <th scope="col" className="num">
-                  Settled
-                </th>
-                <th scope="col" className="num">
-                  Rejected
-                </th>
-                <th scope="col">Closed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {!list && !error && (
-                <tr>
-                  <td colSpan={columns} className="muted">
-                    Loading cycles…
-                  </td>
-                </tr>
-              )}
-              {list && list.items.length === 0 && (
-                <tr>
-                  <td colSpan={columns} className="muted">
-                    {status ? `No ${STATUS_LABELS[status].toLowerCase()} cycles.` : 'No cycle has taken payments yet.'}
-                  </td>
-                </tr>
-              )}
-              {list?.items.map((c) => (
-                <tr key={c.id} data-cycle-id={c.id}>
-                  <th scope="row">
-                    <CycleLink id={c.id} />
-                  </th>
-                  <td>
-                    <StatusBadge status={c.status} />
-                  </td>
-                  <td>
-                    <WhenCell iso={c.opensAt} />
-                  </td>
-                  <td>
-                    <WhenCell iso={c.closesAt} />
-                  </td>
-                  <td className="num amount" data-testid="accepted">
-                    <AmountCount amount={c.acceptedAmount} count={c.acceptedCount} currency="KZT" />
-                  </td>
-                  <td className="num amount" data-testid="settled">
-                    <AmountCount amount={c.settledAmount} count={c.settledCount} currency="KZT" />
-                  </td>
-                  <td className="num amount" data-testid="rejected">
-                    <AmountCount amount={c.rejectedAmount} count={c.rejectedCount} currency="KZT" />
-                  </td>
-                  <td>{c.closedAt ? <WhenCell iso={c.closedAt} /> : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Clearing cycles"
+          testId="cycles"
+          columns={[
+            'Cycle',
+            'Status',
+            'Opened',
+            'Closes',
+            numCol('Accepted'),
+            numCol('Settled'),
+            numCol('Rejected'),
+            'Closed',
+          ]}
+          message={
+            !list && !error
+              ? 'Loading cycles…'
+              : list?.items.length === 0
+                ? status
+                  ? `No ${STATUS_LABELS[status].toLowerCase()} cycles.`
+                  : 'No cycle has taken payments yet.'
+                : undefined
+          }
+        >
+          {list?.items.map((c) => (
+            <tr key={c.id} data-cycle-id={c.id}>
+              <th scope="row">
+                <CycleLink id={c.id} />
+              </th>
+              <td>
+                <StatusBadge status={c.status} />
+              </td>
+              <td>
+                <WhenCell iso={c.opensAt} />
+              </td>
+              <td>
+                <WhenCell iso={c.closesAt} />
+              </td>
+              <td className="num amount" data-testid="accepted">
+                <AmountCount amount={c.acceptedAmount} count={c.acceptedCount} currency="KZT" />
+              </td>
+              <td className="num amount" data-testid="settled">
+                <AmountCount amount={c.settledAmount} count={c.settledCount} currency="KZT" />
+              </td>
+              <td className="num amount" data-testid="rejected">
+                <AmountCount amount={c.rejectedAmount} count={c.rejectedCount} currency="KZT" />
+              </td>
+              <td>{c.closedAt ? <WhenCell iso={c.closedAt} /> : '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
         <LoadMore paged={paged} pageSize={PAGE_SIZE} />
       </div>
     </section>

@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
-import { Bic, Direction, PaymentLink, WhenCell } from '../../components/cells.tsx';
+import { PartyCells, PaymentRowHead, WhenCell } from '../../components/cells.tsx';
+import { DataTable, ListCount, numCol } from '../../components/DataTable.tsx';
+import { PaymentSearch, SelectFilter, StatusFilter } from '../../components/filters.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { IcsTabs } from '../../components/Tabs.tsx';
@@ -111,9 +113,8 @@ export function IcsPaymentsPage({ me, paymentId, query }: { me: Me; paymentId: s
   }
 
   const shownCycle = cycle || current?.id;
-  const choices = cycles.map((c) => ({ id: c.id, label: `${c.id} · ${c.status}` }));
-  if (cycle && !choices.some((c) => c.id === cycle)) choices.unshift({ id: cycle, label: cycle });
-  const columns = ownBic ? 8 : 7;
+  const choices = cycles.map((c) => ({ value: c.id, label: `${c.id} · ${c.status}` }));
+  if (cycle && !choices.some((c) => c.value === cycle)) choices.unshift({ value: cycle, label: cycle });
 
   return (
     <section aria-labelledby="payments-title">
@@ -129,51 +130,27 @@ export function IcsPaymentsPage({ me, paymentId, query }: { me: Me; paymentId: s
       <div className="panel">
         <div className="table-toolbar">
           <div className="toolbar-fields">
-            <div className="field field-compact">
-              <label htmlFor="ics-payments-cycle">Cycle</label>
-              <select
-                id="ics-payments-cycle"
-                value={cycle}
-                onChange={(e) => setFilter({ cycle: e.target.value, status })}
-              >
-                <option value="">Current cycle{current ? ` (${current.id})` : ''}</option>
-                {choices.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.label}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field field-compact field-narrow">
-              <label htmlFor="ics-payments-status">Status</label>
-              <select
-                id="ics-payments-status"
-                value={status}
-                onChange={(e) => setFilter({ cycle, status: e.target.value })}
-              >
-                <option value="">All statuses</option>
-                {ICS_PAYMENT_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {STATUS_LABELS[s]}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field field-compact field-wide">
-              <label htmlFor="ics-payments-search">Search payments</label>
-              <input
-                id="ics-payments-search"
-                type="search"
-                placeholder="Payment ID, message ID, end-to-end ID, BIC or bank"
-                value={search}
-                onChange={(e) => setSearch(e.target.value)}
-              />
-            </div>
+            <SelectFilter
+              id="ics-payments-cycle"
+              label="Cycle"
+              value={cycle}
+              onChange={(v) => setFilter({ cycle: v, status })}
+              allLabel={`Current cycle${current ? ` (${current.id})` : ''}`}
+              options={choices}
+            />
+            <StatusFilter
+              id="ics-payments-status"
+              value={status}
+              onChange={(v) => setFilter({ cycle, status: v })}
+              statuses={ICS_PAYMENT_STATUSES}
+              labels={STATUS_LABELS}
+            />
+            <PaymentSearch id="ics-payments-search" value={search} onChange={setSearch} />
           </div>
           {list && (
-            <span className="muted" aria-live="polite" data-testid="payments-count">
+            <ListCount testId="payments-count">
               {shownCount(visible?.length ?? 0, list.items.length, list.next !== null)}
-            </span>
+            </ListCount>
           )}
         </div>
         {shownCycle && (
@@ -183,70 +160,46 @@ export function IcsPaymentsPage({ me, paymentId, query }: { me: Me; paymentId: s
             settle or are rejected when the cycle closes.
           </p>
         )}
-        <div className="table-wrap">
-          <table aria-labelledby="payments-title" data-testid="payments">
-            <thead>
-              <tr>
-                <th scope="col">Payment</th>
-                {ownBic && <th scope="col">Direction</th>}
-                <th scope="col">Sender</th>
-                <th scope="col">Receiver</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col">Status</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Received</th>
-              </tr>
-            </thead>
-            <tbody>
-              {!list && !error && (
-                <tr>
-                  <td colSpan={columns} className="muted">
-                    Loading payments…
-                  </td>
-                </tr>
-              )}
-              {visible && visible.length === 0 && (
-                <tr>
-                  <td colSpan={columns} className="muted">
-                    {list?.items.length
-                      ? 'No loaded payment matches the search.'
-                      : status
-                        ? `No ${STATUS_LABELS[status].toLowerCase()} payments in this cycle.`
-                        : 'No payments in this cycle yet.'}
-                  </td>
-                </tr>
-              )}
-              {visible?.map((p) => (
-                <tr key={p.id} data-payment-id={p.id}>
-                  <th scope="row" className="mono cell-id">
-                    <PaymentLink payment={p} route="ics-payments" />
-                  </th>
-                  {ownBic && (
-                    <td>
-                      <Direction payment={p} ownBic={ownBic} />
-                    </td>
-                  )}
-                  <td>
-                    <Bic bic={p.senderBic} dir={dir} />
-                  </td>
-                  <td>
-                    <Bic bic={p.receiverBic} dir={dir} />
-                  </td>
-                  <td className="num amount">{formatMinor(p.amount, p.currency)}</td>
-                  <td>
-                    <StatusBadge status={p.status} />
-                  </td>
-                  <td data-testid="reason">{p.reason ? reasonLabel(p.reason) : '—'}</td>
-                  <td>
-                    <WhenCell iso={p.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          labelledBy="payments-title"
+          testId="payments"
+          columns={[
+            'Payment',
+            ownBic && 'Direction',
+            'Sender',
+            'Receiver',
+            numCol('Amount'),
+            'Status',
+            'Reason',
+            'Received',
+          ]}
+          message={
+            !list && !error
+              ? 'Loading payments…'
+              : visible && visible.length === 0
+                ? list?.items.length
+                  ? 'No loaded payment matches the search.'
+                  : status
+                    ? `No ${STATUS_LABELS[status].toLowerCase()} payments in this cycle.`
+                    : 'No payments in this cycle yet.'
+                : undefined
+          }
+        >
+          {visible?.map((p) => (
+            <tr key={p.id} data-payment-id={p.id}>
+              <PaymentRowHead payment={p} route="ics-payments" senderBic={p.senderBic} ownBic={ownBic} />
+              <PartyCells from={p.senderBic} to={p.receiverBic} dir={dir} />
+              <td className="num amount">{formatMinor(p.amount, p.currency)}</td>
+              <td>
+                <StatusBadge status={p.status} />
+              </td>
+              <td data-testid="reason">{p.reason ? reasonLabel(p.reason) : '—'}</td>
+              <td>
+                <WhenCell iso={p.createdAt} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
         <LoadMore paged={paged} pageSize={PAGE_SIZE} />
       </div>
     </section>

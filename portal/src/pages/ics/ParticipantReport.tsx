@@ -1,7 +1,8 @@
 import { useEffect, useMemo } from 'react';
 import { api } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
-import { Bic, Direction, PaymentLink, WhenCell } from '../../components/cells.tsx';
+import { Bic, PaymentRowHead, WhenCell } from '../../components/cells.tsx';
+import { DataTable, numCol } from '../../components/DataTable.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import type { Directory } from '../../directory.ts';
@@ -114,60 +115,35 @@ export function ParticipantReport({ cycleId, bic, row, own, dir }: Props) {
           at intake, or removed at the close. <a href={cyclePaymentsHref(cycleId, 'rejected')}>All rejected payments</a>
         </p>
         {error && <Alert>{error}</Alert>}
-        <div className="table-wrap">
-          <table aria-labelledby="rejected-title" data-testid="rejected-payments">
-            <thead>
-              <tr>
-                <th scope="col">Payment</th>
-                <th scope="col">Direction</th>
-                <th scope="col">Counterparty</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col">Status</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Received</th>
-              </tr>
-            </thead>
-            <tbody>
-              {!list && !error && (
-                <tr>
-                  <td colSpan={7} className="muted">
-                    Loading rejected payments…
-                  </td>
-                </tr>
-              )}
-              {rejected && rejected.length === 0 && (
-                <tr>
-                  <td colSpan={7} className="muted">
-                    No rejected payments{list?.next ? ' among those loaded' : ''}.
-                  </td>
-                </tr>
-              )}
-              {rejected?.map((p) => (
-                <tr key={p.id} data-payment-id={p.id}>
-                  <th scope="row" className="mono cell-id">
-                    <PaymentLink payment={p} route="ics-payments" />
-                  </th>
-                  <td>
-                    <Direction payment={p} ownBic={bic} />
-                  </td>
-                  <td>
-                    <Bic bic={p.senderBic === bic ? p.receiverBic : p.senderBic} dir={dir} />
-                  </td>
-                  <td className="num amount">{formatMinor(p.amount, p.currency)}</td>
-                  <td>
-                    <StatusBadge status={p.status} />
-                  </td>
-                  <td data-testid="reason">{reasonLabel(p.reason)}</td>
-                  <td>
-                    <WhenCell iso={p.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          labelledBy="rejected-title"
+          testId="rejected-payments"
+          columns={['Payment', 'Direction', 'Counterparty', numCol('Amount'), 'Status', 'Reason', 'Received']}
+          message={
+            !list && !error
+              ? 'Loading rejected payments…'
+              : rejected && rejected.length === 0
+                ? `No rejected payments${list?.next ? ' among those loaded' : ''}.`
+                : undefined
+          }
+        >
+          {rejected?.map((p) => (
+            <tr key={p.id} data-payment-id={p.id}>
+              <PaymentRowHead payment={p} route="ics-payments" senderBic={p.senderBic} ownBic={bic} />
+              <td>
+                <Bic bic={p.senderBic === bic ? p.receiverBic : p.senderBic} dir={dir} />
+              </td>
+              <td className="num amount">{formatMinor(p.amount, p.currency)}</td>
+              <td>
+                <StatusBadge status={p.status} />
+              </td>
+              <td data-testid="reason">{reasonLabel(p.reason)}</td>
+              <td>
+                <WhenCell iso={p.createdAt} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
         <LoadMore paged={paged} pageSize={PAGE_SIZE} />
       </div>
     </>

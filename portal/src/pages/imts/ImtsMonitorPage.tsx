@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, errorMessage } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
-import { AmountCount, BankName, Bic, PaymentLink, WhenCell } from '../../components/cells.tsx';
+import { AmountCount, BankName, Bic, PartyCells, PaymentLink, WhenCell } from '../../components/cells.tsx';
+import { DataTable, numCol } from '../../components/DataTable.tsx';
 import { PriorityBadge, StatusBadge } from '../../components/StatusBadge.tsx';
 import { ImtsTabs } from '../../components/Tabs.tsx';
 import { type Directory, useDirectory } from '../../directory.ts';
@@ -172,7 +173,6 @@ export function ImtsMonitorPage({ me }: { me: Me }) {
 
   const queue = data?.queue;
   const hasOwnQueued = Boolean(queue?.some((p) => canActOn(me, p)));
-  const queueColumns = 8 + (hasOwnQueued ? 1 : 0);
 
   return (
     <section aria-labelledby="imts-title">
@@ -402,84 +402,62 @@ export function ImtsMonitorPage({ me }: { me: Me }) {
             In settlement order: urgent before normal, then by arrival.{' '}
             {oversight ? 'Every bank’s queued payments.' : 'Your bank’s queued payments.'}
           </p>
-          <div className="table-wrap">
-            <table aria-labelledby="queue-title" data-testid="queue">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    #
+          <DataTable
+            labelledBy="queue-title"
+            testId="queue"
+            columns={[
+              numCol('#'),
+              'Payment',
+              'Sender',
+              'Receiver',
+              numCol('Amount'),
+              'Priority',
+              'Status',
+              'Queued since',
+              hasOwnQueued && { label: 'Actions', className: 'actions-col' },
+            ]}
+            message={data.queue.length === 0 ? 'The queue is empty.' : undefined}
+          >
+            {data.queue.map((p, i) => {
+              const nameId = `queue-${i}-payment`;
+              return (
+                <tr key={p.id} data-payment-id={p.id}>
+                  <td className="num muted">{i + 1}</td>
+                  <th scope="row" className="mono cell-id" id={nameId}>
+                    <PaymentLink payment={p} route="imts-payments" />
                   </th>
-                  <th scope="col">Payment</th>
-                  <th scope="col">Sender</th>
-                  <th scope="col">Receiver</th>
-                  <th scope="col" className="num">
-                    Amount
-                  </th>
-                  <th scope="col">Priority</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Queued since</th>
+                  <PartyCells from={p.senderBic} to={p.receiverBic} dir={dir} />
+                  <td className="num amount">{formatMinor(p.amount, p.currency)}</td>
+                  <td>
+                    <PriorityBadge priority={p.priority} />
+                  </td>
+                  <td>
+                    <StatusBadge status={p.status} />
+                  </td>
+                  <td>
+                    <WhenCell iso={p.createdAt} />
+                  </td>
                   {hasOwnQueued && (
-                    <th scope="col" className="actions-col">
-                      Actions
-                    </th>
+                    <td className="actions-col">
+                      {canActOn(me, p) && (
+                        <PaymentActions
+                          payment={p}
+                          describedBy={nameId}
+                          onError={(m) => setError(m)}
+                          onChanged={(updated, what) => {
+                            setError(undefined);
+                            setGridlock(undefined);
+                            setNotice({ tone: 'success', text: `Payment ${updated.id} ${what}.` });
+                            void load();
+                          }}
+                        />
+                      )}
+                    </td>
                   )}
                 </tr>
-              </thead>
-              <tbody>
-                {data.queue.length === 0 && (
-                  <tr>
-                    <td colSpan={queueColumns} className="muted">
-                      The queue is empty.
-                    </td>
-                  </tr>
-                )}
-                {data.queue.map((p, i) => {
-                  const nameId = `queue-${i}-payment`;
-                  return (
-                    <tr key={p.id} data-payment-id={p.id}>
-                      <td className="num muted">{i + 1}</td>
-                      <th scope="row" className="mono cell-id" id={nameId}>
-                        <PaymentLink payment={p} route="imts-payments" />
-                      </th>
-                      <td>
-                        <Bic bic={p.senderBic} dir={dir} />
-                      </td>
-                      <td>
-                        <Bic bic={p.receiverBic} dir={dir} />
-                      </td>
-                      <td className="num amount">{formatMinor(p.amount, p.currency)}</td>
-                      <td>
-                        <PriorityBadge priority={p.priority} />
-                      </td>
-                      <td>
-                        <StatusBadge status={p.status} />
-                      </td>
-                      <td>
-                        <WhenCell iso={p.createdAt} />
-                      </td>
-                      {hasOwnQueued && (
-                        <td className="actions-col">
-                          {canActOn(me, p) && (
-                            <PaymentActions
-                              payment={p}
-                              describedBy={nameId}
-                              onError={(m) => setError(m)}
-                              onChanged={(updated, what) => {
-                                setError(undefined);
-                                setGridlock(undefined);
-                                setNotice({ tone: 'success', text: `Payment ${updated.id} ${what}.` });
-                                void load();
-                              }}
-                            />
-                          )}
-                        </td>
-                      )}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
         </div>
       )}
 

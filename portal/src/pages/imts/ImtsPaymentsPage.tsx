@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
-import { Bic, Direction, PaymentLink, WhenCell } from '../../components/cells.tsx';
+import { PartyCells, PaymentRowHead, WhenCell } from '../../components/cells.tsx';
+import { DataTable, ListCount, numCol } from '../../components/DataTable.tsx';
+import { PaymentSearch, StatusFilter } from '../../components/filters.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';
 import { PriorityBadge, StatusBadge } from '../../components/StatusBadge.tsx';
 import { ImtsTabs } from '../../components/Tabs.tsx';
@@ -56,8 +58,6 @@ export function ImtsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string 
     );
   }
 
-  const columns = ownBic ? 9 : 8;
-
   return (
     <section aria-labelledby="payments-title">
       <div className="page-head">
@@ -72,106 +72,65 @@ export function ImtsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string 
       <div className="panel">
         <div className="table-toolbar">
           <div className="toolbar-fields">
-            <div className="field field-compact field-narrow">
-              <label htmlFor="payments-status">Status</label>
-              <select
-                id="payments-status"
-                value={status}
-                onChange={(e) => setStatus(e.target.value as PaymentStatus | '')}
-              >
-                <option value="">All statuses</option>
-                {PAYMENT_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {STATUS_LABELS[s]}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field field-compact field-wide">
-              <label htmlFor="payments-search">Search payments</label>
-              <input
-                id="payments-search"
-                type="search"
-                placeholder="Payment ID, message ID, end-to-end ID, BIC or bank"
-                value={search}
-                onChange={(e) => setSearch(e.target.value)}
-              />
-            </div>
+            <StatusFilter
+              id="payments-status"
+              value={status}
+              onChange={setStatus}
+              statuses={PAYMENT_STATUSES}
+              labels={STATUS_LABELS}
+            />
+            <PaymentSearch id="payments-search" value={search} onChange={setSearch} />
           </div>
           {list && (
-            <span className="muted" aria-live="polite" data-testid="payments-count">
+            <ListCount testId="payments-count">
               {shownCount(visible?.length ?? 0, list.items.length, list.next !== null)}
-            </span>
+            </ListCount>
           )}
         </div>
-        <div className="table-wrap">
-          <table aria-labelledby="payments-title" data-testid="payments">
-            <thead>
-              <tr>
-                <th scope="col">Payment</th>
-                {ownBic && <th scope="col">Direction</th>}
-                <th scope="col">Type</th>
-                <th scope="col">Sender</th>
-                <th scope="col">Receiver</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col">Priority</th>
-                <th scope="col">Status</th>
-                <th scope="col">Received</th>
-              </tr>
-            </thead>
-            <tbody>
-              {!list && !error && (
-                <tr>
-                  <td colSpan={columns} className="muted">
-                    Loading payments…
-                  </td>
-                </tr>
-              )}
-              {visible && visible.length === 0 && (
-                <tr>
-                  <td colSpan={columns} className="muted">
-                    {list?.items.length
-                      ? 'No loaded payment matches the search.'
-                      : status
-                        ? `No ${STATUS_LABELS[status].toLowerCase()} payments.`
-                        : 'No payments yet.'}
-                  </td>
-                </tr>
-              )}
-              {visible?.map((p) => (
-                <tr key={p.id} data-payment-id={p.id}>
-                  <th scope="row" className="mono cell-id">
-                    <PaymentLink payment={p} route="imts-payments" />
-                  </th>
-                  {ownBic && (
-                    <td>
-                      <Direction payment={p} ownBic={ownBic} />
-                    </td>
-                  )}
-                  <td className="mono">{p.msgType}</td>
-                  <td>
-                    <Bic bic={p.senderBic} dir={dir} />
-                  </td>
-                  <td>
-                    <Bic bic={p.receiverBic} dir={dir} />
-                  </td>
-                  <td className="num amount">{formatMinor(p.amount, p.currency)}</td>
-                  <td>
-                    <PriorityBadge priority={p.priority} />
-                  </td>
-                  <td>
-                    <StatusBadge status={p.status} />
-                  </td>
-                  <td>
-                    <WhenCell iso={p.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          labelledBy="payments-title"
+          testId="payments"
+          columns={[
+            'Payment',
+            ownBic && 'Direction',
+            'Type',
+            'Sender',
+            'Receiver',
+            numCol('Amount'),
+            'Priority',
+            'Status',
+            'Received',
+          ]}
+          message={
+            !list && !error
+              ? 'Loading payments…'
+              : visible && visible.length === 0
+                ? list?.items.length
+                  ? 'No loaded payment matches the search.'
+                  : status
+                    ? `No ${STATUS_LABELS[status].toLowerCase()} payments.`
+                    : 'No payments yet.'
+                : undefined
+          }
+        >
+          {visible?.map((p) => (
+            <tr key={p.id} data-payment-id={p.id}>
+              <PaymentRowHead payment={p} route="imts-payments" senderBic={p.senderBic} ownBic={ownBic} />
+              <td className="mono">{p.msgType}</td>
+              <PartyCells from={p.senderBic} to={p.receiverBic} dir={dir} />
+              <td className="num amount">{formatMinor(p.amount, p.currency)}</td>
+              <td>
+                <PriorityBadge priority={p.priority} />
+              </td>
+              <td>
+                <StatusBadge status={p.status} />
+              </td>
+              <td>
+                <WhenCell iso={p.createdAt} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
         <LoadMore paged={paged} pageSize={PAGE_SIZE} />
       </div>
     </section>

@@ -1,9 +1,9 @@
 import { type FormEvent, useMemo, useState } from 'react';
-import { ApiError, api, errorMessage, newIdempotencyKey } from '../../api.ts';
+import { ApiError, api, newIdempotencyKey } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
-import { Field } from '../../components/Field.tsx';
+import { controlProps, Field } from '../../components/Field.tsx';
 import { decimalToMinor, formatMinor, normalizeDecimal } from '../../format.ts';
-import { splitIssues } from '../../problemFields.ts';
+import { submitErrors } from '../../problemFields.ts';
 import type { LiquidityInput, Participant } from '../../types.ts';
 
 const FIELDS = ['bic', 'direction', 'amount'] as const;
@@ -60,13 +60,9 @@ export function LiquidityForm({ banks, onDone }: Props) {
       setAmount('');
       setOperationId(newIdempotencyKey());
     } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors.length) {
-        const { byField, other } = splitIssues(err.fieldErrors, FIELDS);
-        setFieldErrors(byField);
-        setFormError(other.length ? other.join('; ') : err.message);
-      } else {
-        setFormError(errorMessage(err));
-      }
+      const { byField, formError } = submitErrors(err, FIELDS, err instanceof ApiError ? err.message : undefined);
+      setFieldErrors(byField);
+      setFormError(formError);
     } finally {
       setBusy(false);
     }
@@ -82,13 +78,11 @@ export function LiquidityForm({ banks, onDone }: Props) {
       {formError && <Alert>{formError}</Alert>}
       <div className="form-grid">
         <Field label="Bank" error={fieldErrors.bic}>
-          {({ id, describedBy, invalid }) => (
+          {(ids) => (
             <select
-              id={id}
+              {...controlProps(ids)}
               name="bic"
               value={bic}
-              aria-invalid={invalid || undefined}
-              aria-describedby={describedBy}
               onChange={(e) => {
                 setBic(e.target.value);
                 edited('bic');
@@ -104,13 +98,11 @@ export function LiquidityForm({ banks, onDone }: Props) {
           )}
         </Field>
         <Field label="Direction" error={fieldErrors.direction}>
-          {({ id, describedBy, invalid }) => (
+          {(ids) => (
             <select
-              id={id}
+              {...controlProps(ids)}
               name="direction"
               value={direction}
-              aria-invalid={invalid || undefined}
-              aria-describedby={describedBy}
               onChange={(e) => {
                 setDirection(e.target.value as LiquidityInput['direction']);
                 edited('direction');
@@ -126,17 +118,15 @@ export function LiquidityForm({ banks, onDone }: Props) {
           error={fieldErrors.amount}
           hint={preview ? `= ${formatMinor(preview, 'KZT')}` : 'Tenge, e.g. 1000000.00'}
         >
-          {({ id, describedBy, invalid }) => (
+          {(ids) => (
             <input
-              id={id}
+              {...controlProps(ids)}
               name="amount"
               className="mono"
               inputMode="decimal"
               autoComplete="off"
               maxLength={24}
               value={amount}
-              aria-invalid={invalid || undefined}
-              aria-describedby={describedBy}
               onChange={(e) => {
                 setAmount(e.target.value);
                 edited('amount');

@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
-import { Bic, Party, PaymentLink, WhenCell } from '../../components/cells.tsx';
+import { Party, PartyCells, PaymentRowHead, WhenCell } from '../../components/cells.tsx';
+import { DataTable, ListCount, numCol } from '../../components/DataTable.tsx';
+import { AmountKv, Kv, MessageIdsKv, PaymentCard, PaymentDetailFrame, WhenKv } from '../../components/detail.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { type Directory, useDirectory } from '../../directory.ts';
-import { formatDateTimeSeconds, formatMinor, reasonLabel, shownCount } from '../../format.ts';
+import { formatMinor, reasonLabel, shownCount } from '../../format.ts';
 import { overseesIps } from '../../roles.ts';
 import type { IpsPayment, IpsPosition, Me } from '../../types.ts';
 import { hrefOf } from '../../useHashRoute.ts';
@@ -70,76 +72,33 @@ const STATUS_NOTES: Record<IpsPayment['status'], string> = {
 function IpsPaymentDetail({ id, dir, onSeen }: { id: string; dir: Directory; onSeen: (p: IpsPayment) => void }) {
   const { payment, error } = usePaymentById(id, api.ips.payment, onSeen);
   return (
-    <>
-      <p className="back-link">
-        <a href={hrefOf('ips')}>← All payments</a>
-      </p>
-      {error && <Alert>{error}</Alert>}
-      {!payment && !error && <p className="muted">Loading payment…</p>}
+    <PaymentDetailFrame backHref={hrefOf('ips')} error={error} loaded={Boolean(payment)}>
       {payment && (
-        <div className="panel profile" data-testid="payment-detail">
-          <div className="profile-head">
-            <h2 className="mono">{payment.id}</h2>
-            <StatusBadge status={payment.status} />
-          </div>
-          <p className="muted panel-lead">{STATUS_NOTES[payment.status] ?? ''}</p>
-          <dl className="kv">
-            <div>
-              <dt>Amount</dt>
-              <dd className="amount amount-large" data-testid="payment-amount">
-                {formatMinor(payment.amount, 'KZT')}
-              </dd>
-            </div>
-            <div>
-              <dt>Reason</dt>
-              <dd data-testid="payment-reason">{reasonLabel(payment.reason)}</dd>
-            </div>
-            <div>
-              <dt>Payer bank</dt>
-              <dd>
-                <Party bic={payment.payerBic} dir={dir} />
-              </dd>
-            </div>
-            <div>
-              <dt>Payee bank</dt>
-              <dd>
-                <Party bic={payment.payeeBic} dir={dir} />
-              </dd>
-            </div>
-            <div>
-              <dt>Creditor account</dt>
-              <dd className="mono">{payment.creditorAccount}</dd>
-            </div>
-            {payment.alias && (
-              <div>
-                <dt>Paid to phone</dt>
-                <dd className="mono">{payment.alias}</dd>
-              </div>
-            )}
-            <div>
-              <dt>Message ID</dt>
-              <dd className="mono">{payment.msgId}</dd>
-            </div>
-            <div>
-              <dt>Transaction ID</dt>
-              <dd className="mono">{payment.txId}</dd>
-            </div>
-            <div>
-              <dt>End-to-end ID</dt>
-              <dd className="mono">{payment.endToEndId}</dd>
-            </div>
-            <div>
-              <dt>Received</dt>
-              <dd>{formatDateTimeSeconds(payment.createdAt)}</dd>
-            </div>
-            <div>
-              <dt>Last change</dt>
-              <dd>{formatDateTimeSeconds(payment.updatedAt)}</dd>
-            </div>
-          </dl>
-        </div>
+        <PaymentCard payment={payment} note={STATUS_NOTES[payment.status] ?? ''}>
+          <AmountKv amount={payment.amount} currency="KZT" />
+          <Kv label="Reason" testId="payment-reason">
+            {reasonLabel(payment.reason)}
+          </Kv>
+          <Kv label="Payer bank">
+            <Party bic={payment.payerBic} dir={dir} />
+          </Kv>
+          <Kv label="Payee bank">
+            <Party bic={payment.payeeBic} dir={dir} />
+          </Kv>
+          <Kv label="Creditor account" className="mono">
+            {payment.creditorAccount}
+          </Kv>
+          {payment.alias && (
+            <Kv label="Paid to phone" className="mono">
+              {payment.alias}
+            </Kv>
+          )}
+          <MessageIdsKv payment={payment} />
+          <WhenKv label="Received" iso={payment.createdAt} />
+          <WhenKv label="Last change" iso={payment.updatedAt} />
+        </PaymentCard>
       )}
-    </>
+    </PaymentDetailFrame>
   );
 }
 
@@ -170,7 +129,6 @@ export function IpsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string |
     );
   }
 
-  const columns = ownBic ? 7 : 6;
   return (
     <section aria-labelledby="ips-title">
       <div className="page-head">
@@ -196,76 +154,36 @@ export function IpsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string |
             Amounts in KZT.
           </p>
           {list && (
-            <span className="muted" aria-live="polite" data-testid="payments-count">
+            <ListCount testId="payments-count">
               {shownCount(list.items.length, list.items.length, list.next !== null)}
-            </span>
+            </ListCount>
           )}
         </div>
-        <div className="table-wrap">
-          <table aria-labelledby="ips-title" data-testid="payments">
-            <thead>
-              <tr>
-                <th scope="col">Payment</th>
-                {ownBic && <th scope="col">Direction</th>}
-                <th scope="col">Payer</th>
-                <th scope="col">Payee</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col">Status</th>
-                <th scope="col">Time</th>
-              </tr>
-            </thead>
-            <tbody>
-              {!list && !error && (
-                <tr>
-                  <td colSpan={columns} className="muted">
-                    Loading payments…
-                  </td>
-                </tr>
-              )}
-              {list && list.items.length === 0 && (
-                <tr>
-                  <td colSpan={columns} className="muted">
-                    No instant payments yet.
-                  </td>
-                </tr>
-              )}
-              {list?.items.map((p) => (
-                <tr key={p.id} data-payment-id={p.id}>
-                  <th scope="row" className="mono cell-id">
-                    <PaymentLink payment={p} route="ips" />
-                  </th>
-                  {ownBic && (
-                    <td>
-                      {p.payerBic === ownBic ? (
-                        <span className="direction direction-out">Sent</span>
-                      ) : (
-                        <span className="direction direction-in">Received</span>
-                      )}
-                    </td>
-                  )}
-                  <td>
-                    <Bic bic={p.payerBic} dir={dir} />
-                  </td>
-                  <td>
-                    <Bic bic={p.payeeBic} dir={dir} />
-                  </td>
-                  <td className="num amount" data-testid="amount">
-                    {formatMinor(p.amount, 'KZT')}
-                  </td>
-                  <td>
-                    <StatusBadge status={p.status} />
-                    {p.reason && <span className="cell-sub"> {reasonLabel(p.reason)}</span>}
-                  </td>
-                  <td>
-                    <WhenCell iso={p.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          labelledBy="ips-title"
+          testId="payments"
+          columns={['Payment', ownBic && 'Direction', 'Payer', 'Payee', numCol('Amount'), 'Status', 'Time']}
+          message={
+            !list && !error ? 'Loading payments…' : list?.items.length === 0 ? 'No instant payments yet.' : undefined
+          }
+        >
+          {list?.items.map((p) => (
+            <tr key={p.id} data-payment-id={p.id}>
+              <PaymentRowHead payment={p} route="ips" senderBic={p.payerBic} ownBic={ownBic} />
+              <PartyCells from={p.payerBic} to={p.payeeBic} dir={dir} />
+              <td className="num amount" data-testid="amount">
+                {formatMinor(p.amount, 'KZT')}
+              </td>
+              <td>
+                <StatusBadge status={p.status} />
+                {p.reason && <span className="cell-sub"> {reasonLabel(p.reason)}</span>}
+              </td>
+              <td>
+                <WhenCell iso={p.createdAt} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
         <LoadMore paged={paged} pageSize={PAGE_SIZE} />
       </div>
     </section>

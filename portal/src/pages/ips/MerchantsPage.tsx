@@ -2,11 +2,12 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { WhenCell } from '../../components/cells.tsx';
-import { Field } from '../../components/Field.tsx';
+import { DataTable, ListCount } from '../../components/DataTable.tsx';
+import { controlProps, Field } from '../../components/Field.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDateTimeSeconds, formatMinor, normalizeDecimal, shownCount } from '../../format.ts';
-import { splitIssues } from '../../problemFields.ts';
+import { submitErrors } from '../../problemFields.ts';
 import type { DynamicQr, Me, Merchant, StaticQr } from '../../types.ts';
 import { hrefOf } from '../../useHashRoute.ts';
 import { usePagedList } from '../../usePagedList.ts';
@@ -58,13 +59,9 @@ function DynamicQrForm({ merchant }: { merchant: Merchant }) {
     try {
       setQr(await api.ips.createDynamicQr(merchant.id, normalized));
     } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors.length) {
-        const { byField, other } = splitIssues(err.fieldErrors, ['amount']);
-        setAmountError(byField.amount);
-        if (other.length) setFormError(other.join('; '));
-      } else {
-        setFormError(errorMessage(err));
-      }
+      const { byField, formError } = submitErrors(err, ['amount'], undefined);
+      setAmountError(byField.amount);
+      setFormError(formError);
     } finally {
       setBusy(false);
     }
@@ -78,15 +75,13 @@ function DynamicQrForm({ merchant }: { merchant: Merchant }) {
       <form onSubmit={submit} noValidate aria-labelledby="dynamic-qr-title">
         <div className="form-grid">
           <Field label="Amount (KZT)" error={amountError} hint="e.g. 1500.00">
-            {({ id, describedBy, invalid }) => (
+            {(ids) => (
               <input
-                id={id}
+                {...controlProps(ids)}
                 name="amount"
                 inputMode="decimal"
                 autoComplete="off"
                 value={amount}
-                aria-invalid={invalid || undefined}
-                aria-describedby={describedBy}
                 onChange={(e) => {
                   setAmount(e.target.value);
                   setAmountError(undefined);
@@ -297,57 +292,34 @@ export function MerchantsPage({ me, merchantId }: { me: Me; merchantId: string |
         <div className="table-toolbar">
           <p className="muted panel-lead">Merchants {me.participant.name} acquires for instant QR payments.</p>
           {list && (
-            <span className="muted" aria-live="polite" data-testid="merchants-count">
+            <ListCount testId="merchants-count">
               {shownCount(list.items.length, list.items.length, list.next !== null, 'merchant')}
-            </span>
+            </ListCount>
           )}
         </div>
-        <div className="table-wrap">
-          <table aria-labelledby="merchants-title" data-testid="merchants">
-            <thead>
-              <tr>
-                <th scope="col">Merchant</th>
-                <th scope="col">Merchant ID</th>
-                <th scope="col">City</th>
-                <th scope="col">MCC</th>
-                <th scope="col">Status</th>
-                <th scope="col">Registered</th>
-              </tr>
-            </thead>
-            <tbody>
-              {!list && !error && (
-                <tr>
-                  <td colSpan={6} className="muted">
-                    Loading merchants…
-                  </td>
-                </tr>
-              )}
-              {list && list.items.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="muted">
-                    No merchants yet.
-                  </td>
-                </tr>
-              )}
-              {list?.items.map((m) => (
-                <tr key={m.id} data-merchant-id={m.merchantId}>
-                  <th scope="row">
-                    <a href={hrefOf('merchants', m.id)}>{m.name}</a>
-                  </th>
-                  <td className="mono">{m.merchantId}</td>
-                  <td>{m.city}</td>
-                  <td className="mono">{m.mcc}</td>
-                  <td>
-                    <StatusBadge status={m.status} />
-                  </td>
-                  <td>
-                    <WhenCell iso={m.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          labelledBy="merchants-title"
+          testId="merchants"
+          columns={['Merchant', 'Merchant ID', 'City', 'MCC', 'Status', 'Registered']}
+          message={!list && !error ? 'Loading merchants…' : list?.items.length === 0 ? 'No merchants yet.' : undefined}
+        >
+          {list?.items.map((m) => (
+            <tr key={m.id} data-merchant-id={m.merchantId}>
+              <th scope="row">
+                <a href={hrefOf('merchants', m.id)}>{m.name}</a>
+              </th>
+              <td className="mono">{m.merchantId}</td>
+              <td>{m.city}</td>
+              <td className="mono">{m.mcc}</td>
+              <td>
+                <StatusBadge status={m.status} />
+              </td>
+              <td>
+                <WhenCell iso={m.createdAt} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
         <LoadMore paged={paged} pageSize={PAGE_SIZE} />
       </div>
     </section>

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, api, errorMessage } from '../../api.ts';
+import { api } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
-import { Field } from '../../components/Field.tsx';
-import { splitIssues } from '../../problemFields.ts';
+import { controlProps, Field } from '../../components/Field.tsx';
+import { submitErrors } from '../../problemFields.ts';
 import type { Merchant, RegisterMerchantInput } from '../../types.ts';
 
 const FIELDS = ['merchantId', 'name', 'city', 'mcc', 'account', 'taxId'] as const;
@@ -69,13 +69,9 @@ export function RegisterMerchantForm({
     try {
       onRegistered(await api.ips.registerMerchant(input));
     } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors.length) {
-        const { byField, other } = splitIssues(err.fieldErrors, FIELDS);
-        setFieldErrors(byField);
-        setFormError(other.length ? other.join('; ') : 'Please correct the highlighted fields.');
-      } else {
-        setFormError(errorMessage(err));
-      }
+      const { byField, formError } = submitErrors(err, FIELDS, 'Please correct the highlighted fields.');
+      setFieldErrors(byField);
+      setFormError(formError);
     } finally {
       setBusy(false);
     }
@@ -88,17 +84,15 @@ export function RegisterMerchantForm({
       <div className="form-grid">
         {FIELDS.map((f) => (
           <Field key={f} label={LABELS[f].label} error={fieldErrors[f]} hint={LABELS[f].hint}>
-            {({ id, describedBy, invalid }) => (
+            {(ids) => (
               <input
-                id={id}
+                {...controlProps(ids)}
                 name={f}
                 className={LABELS[f].mono ? 'mono' : undefined}
                 autoComplete="off"
                 spellCheck={false}
                 maxLength={LABELS[f].maxLength}
                 value={values[f]}
-                aria-invalid={invalid || undefined}
-                aria-describedby={describedBy}
                 onChange={(e) => {
                   const value = e.target.value;
                   setValues((prev) => ({ ...prev, [f]: value }));

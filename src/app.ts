@@ -199,9 +199,12 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   });
   const requestsToPay = new RequestsToPay({ db, ips, clock, ids, lookup: ipsLookup });
   const ipsReturns = new IpsReturns({ db, ledger, clock, ids, lookup: ipsLookup });
+  let expiring: Promise<unknown> = Promise.resolve();
   const rtpExpiry = setInterval(() => {
-    requestsToPay.expire().catch((err) => logger.error({ err }, 'request-to-pay expiry failed'));
-    ipsReturns.expireRecalls().catch((err) => logger.error({ err }, 'recall expiry failed'));
+    expiring = Promise.all([
+      requestsToPay.expire().catch((err) => logger.error({ err }, 'request-to-pay expiry failed')),
+      ipsReturns.expireRecalls().catch((err) => logger.error({ err }, 'recall expiry failed')),
+    ]);
   }, 5000);
   rtpExpiry.unref();
 
@@ -333,7 +336,8 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     async close() {
       clearInterval(expiry);
       clearInterval(rtpExpiry);
-      ips.stop();
+      await expiring;
+      await ips.stop();
       await aliases.stop();
       await ics.stop();
       await http.close();

@@ -132,16 +132,26 @@ export class IpsService {
   /** Reconciles what a crash left reserved and starts the deadline sweep. */
   start(): void {
     const tick = () => {
-      this.sweep().catch((err) => this.d.logger.error({ err }, 'IPS deadline sweep failed'));
+      if (this.sweeping) return;
+      this.sweeping = this.sweep()
+        .then(() => {})
+        .catch((err) => this.d.logger.error({ err }, 'IPS deadline sweep failed'))
+        .finally(() => {
+          this.sweeping = undefined;
+        });
     };
     tick();
     this.sweeper = setInterval(tick, 1000);
     this.sweeper.unref();
   }
 
-  stop(): void {
+  /** Stops the sweep and waits for one in progress (the database closes next). */
+  async stop(): Promise<void> {
     clearInterval(this.sweeper);
+    await this.sweeping;
   }
+
+  private sweeping: Promise<void> | undefined;
 
   private now(): string {
     return this.d.clock.now().toISOString();

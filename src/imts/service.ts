@@ -289,27 +289,27 @@ export class ImtsService {
     const ids = txs.map((t) => paymentId(senderBic, t.txId));
     if (new Set(ids).size !== ids.length)
       throw new DomainError('validation', 'transaction ids repeat within the message', { reason: 'DUPL' });
-    const known = await store.exists(this.db, ids);
-    const receivers = new Map<string, SettlementParticipant | undefined>();
-    for (const t of txs)
-      if (!receivers.has(t.receiverBic)) receivers.set(t.receiverBic, await this.settlementParticipant(t.receiverBic));
-    // a settlement that committed before a crash, for a message never answered, must not settle twice
-    const alreadySettled = new Set<string>();
-    for (const id of ids)
-      if ((await this.ledger.getTransfer(settlementTransferId(id)))?.result === 'ok') alreadySettled.add(id);
-
-    // From here to the ledger submit nothing awaits: ids are claimed and decisions made in arrival order.
-    // A copy of a transaction being decided by a concurrent message is a duplicate, as a stored one is.
-    const claimed = ids.filter((id) => !known.has(id) && !this.inFlight.has(id));
+    // Claimed synchronously before anything is read: while a submit holds an id, a concurrent copy of the
+    // transaction is a duplicate; once it lets go, its row is committed and the read below finds it.
+    const claimed = ids.filter((id) => !this.inFlight.has(id));
     for (const id of claimed) this.inFlight.add(id);
     try {
+      const known = await store.exists(this.db, claimed);
+      const receivers = new Map<string, SettlementParticipant | undefined>();
+      for (const t of txs)
+        if (!receivers.has(t.receiverBic))
+          receivers.set(t.receiverBic, await this.settlementParticipant(t.receiverBic));
+      // a settlement that committed before a crash, for a message never answered, must not settle twice
+      const alreadySettled = new Set<string>();
+      for (const id of ids)
+        if ((await this.ledger.getTransfer(settlementTransferId(id)))?.result === 'ok') alreadySettled.add(id);
       return await this.decideAndSettle(
         senderBic,
         msgId,
         key,
         txs,
         ids,
-        new Set(claimed),
+        new Set(claimed.filter((id) => !known.has(id))),
         receivers,
         alreadySettled,
         at,

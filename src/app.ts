@@ -16,6 +16,7 @@ import {
   IpsAliasService,
   IpsReturns,
   IpsService,
+  IpsTariffs,
   ipsAliasMigrations,
   ipsMerchantsMigrations,
   ipsMigrations,
@@ -171,6 +172,17 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     ids,
     bicOf: async (participantId) => (await participants.cached(participantId))?.bic ?? null,
   });
+  const ipsTariffs = new IpsTariffs({
+    db,
+    ledger,
+    clock,
+    ids,
+    operator: async () => {
+      const [op] = await participants.list({ type: 'operator' });
+      if (!op) throw new Error('no operator participant');
+      return { id: op.id };
+    },
+  });
   const ips = new IpsService({
     db,
     ledger,
@@ -195,6 +207,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
       };
     },
     markQrPaid: (qrId, paymentId, tx) => merchants.markPaid(qrId, paymentId, tx),
+    fees: ipsTariffs,
     answerTimeoutMs: config.ipsAnswerTimeoutMs,
   });
   const requestsToPay = new RequestsToPay({ db, ips, clock, ids, lookup: ipsLookup });
@@ -286,7 +299,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   });
   aliasRoutes(http, aliases, { bicOf: async (id) => (await participants.cached(id))?.bic ?? null });
   merchantRoutes(http, merchants, {});
-  ipsRoutes(http, ips, requestsToPay, ipsReturns, {
+  ipsRoutes(http, ips, requestsToPay, ipsReturns, ipsTariffs, {
     bicOf: async (id) => (await participants.cached(id))?.bic ?? null,
     ids,
     clock,

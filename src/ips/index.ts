@@ -7,6 +7,7 @@
 export * from './aliases/index.ts';
 export type { IpsPayment, IpsStatus } from './domain/payment.ts';
 export { IPS_MAX_AMOUNT, positionAccountId } from './domain/payment.ts';
+export { PAYMENT_TYPES, type PaymentType, type Tariff } from './domain/tariff.ts';
 export * from './merchants/index.ts';
 export { ipsMigrations } from './migrations.ts';
 export { pain014For, type RequestStatus, RequestsToPay, type RequestToPay } from './requests.ts';
@@ -20,3 +21,4 @@ export {
   type IpsTxStatus,
   type Screening,
 } from './service.ts';
+export { FEE_ACCOUNT, IpsTariffs, paymentTypeOf } from './tariffs.ts';

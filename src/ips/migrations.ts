@@ -79,5 +79,30 @@ CREATE TABLE ips_recalls (
 );
 CREATE INDEX ips_recalls_open ON ips_recalls (status, deadline)`,
     },
+    {
+      id: '004-tariffs-and-fees',
+      sql: () => `
+CREATE TABLE ips_tariffs (
+  id TEXT PRIMARY KEY,
+  bic TEXT,
+  payment_type TEXT NOT NULL,
+  charged TEXT NOT NULL,
+  fixed BIGINT NOT NULL,
+  bps BIGINT NOT NULL,
+  min_fee BIGINT NOT NULL,
+  max_fee BIGINT,
+  valid_from TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE ips_fees (
+  payment_id TEXT PRIMARY KEY,
+  bic TEXT NOT NULL,
+  payment_type TEXT NOT NULL,
+  amount BIGINT NOT NULL,
+  tariff_id TEXT NOT NULL,
+  charged_at TEXT NOT NULL
+);
+CREATE INDEX ips_fees_bank ON ips_fees (bic, charged_at)`,
+    },
   ],
 };

@@ -12,9 +12,11 @@ import {
   parseAmount,
   xmlBodyOf,
 } from '../platform/index.ts';
+import { PAYMENT_TYPES } from './domain/tariff.ts';
 import type { RequestsToPay } from './requests.ts';
 import type { IpsReturns } from './returns.ts';
 import type { InstantInstruction, IpsService, IpsTxStatus } from './service.ts';
+import type { IpsTariffs } from './tariffs.ts';
 
 const oversees = (p: Principal) => hasRole(p, ['oversight']);
 
@@ -98,6 +100,27 @@ const StatsQuery = Type.Object(
   { minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })) },
   { additionalProperties: false },
 );
+const Tenge = (description: string) => Type.String({ pattern: '^\\d{1,13}(\\.\\d{1,2})?$', description });
+const TariffBody = Type.Object(
+  {
+    bic: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{8}([A-Z0-9]{3})?$', description: 'absent: the default' })),
+    paymentType: Type.Union(PAYMENT_TYPES.map((t) => Type.Literal(t))),
+    charged: Type.Union([Type.Literal('payer_bank'), Type.Literal('payee_bank')]),
+    fixed: Tenge('fixed part, decimal tenge'),
+    bps: Type.Integer({ minimum: 0, maximum: 10_000, description: 'percentage in basis points (1 bp = 0.01 %)' }),
+    min: Type.Optional(Tenge('floor, decimal tenge')),
+    max: Type.Optional(Tenge('cap, decimal tenge')),
+    validFrom: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+const StatementQuery = Type.Object(
+  {
+    month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }),
+    bic: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{8}([A-Z0-9]{3})?$' })),
+  },
+  { additionalProperties: false },
+);
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
 const Answer = Type.Object(
   {
@@ -144,6 +167,7 @@ export function ipsRoutes(
   ips: IpsService,
   requests: RequestsToPay,
   returns: IpsReturns,
+  tariffs: IpsTariffs,
   deps: {
     bicOf: (participantId: string) => Promise<string | null>;
     ids: IdGenerator;
@@ -509,6 +533,52 @@ export function ipsRoutes(
       },
     },
     async (req) => ips.stats((req.query as Static<typeof StatsQuery>).minutes ?? 60),
+  );
+
+  app.post(
+    `${base}/tariffs`,
+    {
+      config: { auth: { roles: ['operator'] } },
+      schema: { tags, summary: 'Publish a tariff version (operator); every version stays public', body: TariffBody },
+    },
+    async (req, reply) => {
+      const b = req.body as Static<typeof TariffBody>;
+      const money = (v: string, field: string) => parseAmount(v, { field, allowZero: true });
+      const t = await tariffs.publish({
+        bic: b.bic ?? null,
+        paymentType: b.paymentType,
+        charged: b.charged,
+        fixed: money(b.fixed, '/fixed'),
+        bps: BigInt(b.bps),
+        min: money(b.min ?? '0.00', '/min'),
+        max: b.max === undefined ? null : money(b.max, '/max'),
+        validFrom: b.validFrom ?? deps.clock.now().toISOString(),
+      });
+      return reply.code(201).send(t);
+    },
+  );
+
+  app.get(
+    `${base}/tariffs`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: { tags, summary: 'Published tariffs with their history (all versions, oldest first)' },
+    },
+    async () => ({ items: await tariffs.all() }),
+  );
+
+  app.get(
+    `${base}/fees/statement`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: { tags, summary: 'A bank’s monthly fee statement (oversight: any bank)', querystring: StatementQuery },
+    },
+    async (req) => {
+      const p = req.principal!;
+      const q = req.query as Static<typeof StatementQuery>;
+      const bic = oversees(p) && q.bic ? q.bic : await bicOf(p);
+      return tariffs.statement(bic, q.month);
+    },
   );
 
   app.post(

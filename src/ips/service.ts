@@ -58,6 +58,14 @@ export interface IpsTxStatus {
   reason?: string;
 }
 
+/** A fee posted for a payment, to be recorded with its settlement. */
+export interface FeeCharge {
+  bic: string;
+  type: string;
+  amount: bigint;
+  tariffId: string;
+}
+
 /** What a scanned QR says, as the merchant registry resolved it. */
 export interface ScannedQr {
   acquirerBic: string;
@@ -90,6 +98,11 @@ export interface IpsDeps {
   /** Records that a dynamic QR is paid, in the transaction recording the payment as settled. */
   markQrPaid?: (qrId: string, paymentId: string, tx: Queryable) => Promise<void>;
   centralBank: () => Promise<{ id: string }>;
+  /** Fees by tariff (IPS-7): posted when a payment settles, recorded with the settlement. */
+  fees?: {
+    charge: (p: IpsPayment) => Promise<FeeCharge | undefined>;
+    record: (tx: Queryable, paymentId: string, fee: FeeCharge, at: string) => Promise<void>;
+  };
   /** How long the payee bank has to answer, ms. Default 5,000. */
   answerTimeoutMs?: number;
   fetch?: typeof fetch;
@@ -439,6 +452,7 @@ export class IpsService {
       const final: IpsPayment = { ...p, status: settled ? 'settled' : 'rejected', reason, updatedAt: at };
       // looked up before: the transaction callback must only talk to the database through `tx`
       const payer = await this.d.lookup(p.payerBic);
+      const fee = settled && this.d.fees ? await this.d.fees.charge(final) : undefined;
       const settledHook = this.onSettled.get(p.id);
       this.onSettled.delete(p.id);
       let decidedHere = false;
@@ -446,6 +460,7 @@ export class IpsService {
         if (!(await store.finish(tx, p.id, final.status, reason, at))) return;
         decidedHere = true;
         if (settled && settledHook) await settledHook(tx);
+        if (fee) await this.d.fees!.record(tx, p.id, fee, at);
         if (!payer) return;
         await enqueueWebhook(
           tx,

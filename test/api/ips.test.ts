@@ -492,6 +492,65 @@ for (const engine of engines()) {
       assert.equal((await t.call('GET', `${I}/stats`, { token: banks[0]!.token })).status, 403);
     });
 
+    it('tariffs: published with history, fees charged to the right bank, C2B free for the payer, monthly statement', async () => {
+      const [a, b] = banks;
+      const operator = await t.login('operator');
+      const publish = (
+        body: Record<string, unknown>,
+        who: { cookie?: string; token?: string } = { cookie: operator },
+      ) => t.call('POST', `${I}/tariffs`, { ...who, body });
+      const c2c = await publish({
+        paymentType: 'c2c',
+        charged: 'payer_bank',
+        fixed: '0.50',
+        bps: 10,
+        min: '0.50',
+        max: '100.00',
+      });
+      assert.equal(c2c.status, 201, JSON.stringify(c2c.body));
+      const bad = await publish({ paymentType: 'c2b', charged: 'payer_bank', fixed: '1.00', bps: 0 });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.errors[0].field, '/charged');
+      assert.equal(
+        (await publish({ paymentType: 'c2c', charged: 'payer_bank', fixed: '1.00', bps: 0 }, { token: a!.token }))
+          .status,
+        403,
+      );
+      assert.equal((await publish({ paymentType: 'c2b', charged: 'payee_bank', fixed: '1.00', bps: 0 })).status, 201);
+      const list = await t.call('GET', `${I}/tariffs`, { token: a!.token });
+      assert.ok(list.body.items.length >= 2);
+
+      const month = new Date().toISOString().slice(0, 7);
+      const statement = async (who: { token: string }) =>
+        (await t.call('GET', `${I}/fees/statement?month=${month}`, { token: who.token })).body;
+      const aBefore = BigInt((await statement(a!)).total);
+      // C2C 100.00: 0.50 + 0.10 % = 0.60 to the payer's bank
+      const r = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '100.00') });
+      assert.equal(r.body.txInfAndSts[0].txSts, 'ACSC', JSON.stringify(r.body));
+      assert.equal(BigInt((await statement(a!)).total) - aBefore, 60n);
+      // a rejected payment costs nothing
+      payee.decide = () => 'RJCT';
+      await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '100.00') });
+      payee.decide = () => 'ACCP';
+      assert.equal(BigInt((await statement(a!)).total) - aBefore, 60n);
+      // C2B: the payee's bank pays 1.00, the payer's bank nothing
+      const m = await t.call('POST', `${I}/merchants`, {
+        token: b!.token,
+        body: { merchantId: 'SHOP-FEE', name: 'Fee Shop', city: 'Almaty', mcc: '5411', account: iban(31) },
+      });
+      const st = await t.call('GET', `${I}/merchants/${m.body.id}/qr`, { token: b!.token });
+      const bBefore = BigInt((await statement(b!)).total);
+      const qr = await t.call('POST', `${I}/qr-payments`, {
+        token: a!.token,
+        body: { txId: 'FEE-QR-1', endToEndId: 'E-FEE-QR-1', qr: st.body.payload, amount: '50.00' },
+      });
+      assert.equal(qr.body.txInfAndSts[0].txSts, 'ACSC', JSON.stringify(qr.body));
+      assert.equal(BigInt((await statement(b!)).total) - bBefore, 100n);
+      assert.equal(BigInt((await statement(a!)).total) - aBefore, 60n);
+      const lines = (await statement(b!)).lines.map((l: { paymentType: string }) => l.paymentType);
+      assert.ok(lines.includes('c2b'));
+    });
+
     it('defunds back to IMTS; never more than is available', async () => {
       const [a] = banks;
       const before = await position(a!);

@@ -126,6 +126,7 @@ const PaymentParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 48
 const PaymentQuery = Type.Object(
   {
     cycleId: Type.Optional(CycleId),
+    bic: Type.Optional({ ...Bic, description: 'oversight: one participant’s payments (sent or received)' }),
     status: Type.Optional(Type.Union(['accepted', 'settled', 'rejected'].map((s) => Type.Literal(s)))),
     after: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', description: 'seq of the last payment seen' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
@@ -248,7 +249,8 @@ export function icsRoutes(
     async (req) => {
       const q = req.query as Static<typeof PaymentQuery>;
       const limit = q.limit ?? 100;
-      const bic = await scope(req.principal!);
+      // a participant sees its own; oversight everything, or one participant's
+      const bic = (await scope(req.principal!)) ?? q.bic;
       const items = await ics.payments({
         limit,
         ...(q.cycleId ? { cycleId: q.cycleId } : {}),

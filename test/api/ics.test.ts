@@ -89,8 +89,16 @@ for (const engine of engines()) {
       const forbidden = await t.call('POST', `${I}/payments`, { cookie: tpp, body: batch(payment(b!.bic, '1.00')) });
       assert.equal(forbidden.status, 403);
       assert.deepEqual((await t.call('GET', `${I}/payments`, { cookie: tpp })).body.items, []);
-      const oversight = await t.call('GET', `${I}/payments?limit=1000`, { cookie: await t.login('regulator') });
+      const regulator = await t.login('regulator');
+      const oversight = await t.call('GET', `${I}/payments?limit=1000`, { cookie: regulator });
       assert.ok(oversight.body.items.some((p: { id: string }) => p.id === id));
+      // oversight narrows to one participant; a bank cannot widen its view with the same filter
+      const ofC = await t.call('GET', `${I}/payments?limit=1000&bic=${c!.bic}`, { cookie: regulator });
+      assert.ok(!ofC.body.items.some((p: { id: string }) => p.id === id));
+      const ofB = await t.call('GET', `${I}/payments?limit=1000&bic=${b!.bic}`, { cookie: regulator });
+      assert.ok(ofB.body.items.some((p: { id: string }) => p.id === id));
+      const widened = await t.call('GET', `${I}/payments?bic=${b!.bic}`, { token: c!.token });
+      assert.ok(!widened.body.items.some((p: { id: string }) => p.id === id));
     });
 
     it('refuses bad input: floats and 3 decimals are 400 naming the field; limit, BIC, currency, repeats per payment', async () => {

@@ -14,6 +14,7 @@ import { ImtsService, imtsMigrations, imtsRoutes } from './imts/index.ts';
 import {
   aliasRoutes,
   IpsAliasService,
+  IpsBulk,
   IpsReturns,
   IpsService,
   IpsTariffs,
@@ -212,6 +213,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   });
   const requestsToPay = new RequestsToPay({ db, ips, clock, ids, lookup: ipsLookup });
   const ipsReturns = new IpsReturns({ db, ledger, clock, ids, lookup: ipsLookup });
+  const ipsBulk = new IpsBulk({ db, ips, clock, ids, lookup: ipsLookup });
   let expiring: Promise<unknown> = Promise.resolve();
   const rtpExpiry = setInterval(() => {
     expiring = Promise.all([
@@ -299,7 +301,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   });
   aliasRoutes(http, aliases, { bicOf: async (id) => (await participants.cached(id))?.bic ?? null });
   merchantRoutes(http, merchants, {});
-  ipsRoutes(http, ips, requestsToPay, ipsReturns, ipsTariffs, {
+  ipsRoutes(http, ips, requestsToPay, ipsReturns, ipsTariffs, ipsBulk, {
     bicOf: async (id) => (await participants.cached(id))?.bic ?? null,
     ids,
     clock,
@@ -332,6 +334,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   webhooks.start();
   ics.startSchedule();
   ips.start();
+  await ipsBulk.start();
   aliases.startSchedule();
 
   return {
@@ -350,6 +353,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
       clearInterval(expiry);
       clearInterval(rtpExpiry);
       await expiring;
+      await ipsBulk.idle();
       await ips.stop();
       await aliases.stop();
       await ics.stop();

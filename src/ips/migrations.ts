@@ -104,5 +104,27 @@ CREATE TABLE ips_fees (
 );
 CREATE INDEX ips_fees_bank ON ips_fees (bic, charged_at)`,
     },
+    {
+      id: '005-bulk',
+      sql: () => `
+CREATE TABLE ips_bulks (
+  id TEXT PRIMARY KEY,
+  payer_bic TEXT NOT NULL,
+  status TEXT NOT NULL,
+  items BIGINT NOT NULL,
+  created_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE INDEX ips_bulks_open ON ips_bulks (status);
+CREATE TABLE ips_bulk_items (
+  bulk_id TEXT NOT NULL,
+  idx BIGINT NOT NULL,
+  instruction TEXT NOT NULL,
+  status TEXT,
+  reason TEXT,
+  payment_id TEXT,
+  PRIMARY KEY (bulk_id, idx)
+)`,
+    },
   ],
 };

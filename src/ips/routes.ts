@@ -12,6 +12,7 @@ import {
   parseAmount,
   xmlBodyOf,
 } from '../platform/index.ts';
+import type { IpsBulk } from './bulk.ts';
 import { PAYMENT_TYPES } from './domain/tariff.ts';
 import type { RequestsToPay } from './requests.ts';
 import type { IpsReturns } from './returns.ts';
@@ -121,6 +122,27 @@ const StatementQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+const BulkBody = Type.Object(
+  {
+    bulkId: Type.String({ minLength: 1, maxLength: 35 }),
+    payments: Type.Array(
+      Type.Object(
+        {
+          txId: Type.String({ minLength: 1, maxLength: 35 }),
+          endToEndId: Type.String({ minLength: 1, maxLength: 35 }),
+          amount: Type.String({ description: 'decimal tenge' }),
+          payeeBic: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{8}([A-Z0-9]{3})?$' })),
+          creditorAccount: Type.Optional(Type.String({ minLength: 1, maxLength: 34 })),
+          alias: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'phone, E.164' })),
+          remittance: Type.Optional(Type.String({ maxLength: 140, description: 'e.g. the invoice reference (B2B)' })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 10_000 },
+    ),
+  },
+  { additionalProperties: false },
+);
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
 const Answer = Type.Object(
   {
@@ -168,6 +190,7 @@ export function ipsRoutes(
   requests: RequestsToPay,
   returns: IpsReturns,
   tariffs: IpsTariffs,
+  bulk: IpsBulk,
   deps: {
     bicOf: (participantId: string) => Promise<string | null>;
     ids: IdGenerator;
@@ -533,6 +556,45 @@ export function ipsRoutes(
       },
     },
     async (req) => ips.stats((req.query as Static<typeof StatsQuery>).minutes ?? 60),
+  );
+
+  app.post(
+    `${base}/bulk`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: {
+        tags,
+        summary: 'A bulk file of instant payments: stored, answered at once (202), processed in the background',
+        body: BulkBody,
+      },
+    },
+    async (req, reply) => {
+      const bic = await bicOf(req.principal!);
+      const b = req.body as Static<typeof BulkBody>;
+      const items = b.payments.map((p, i) => ({
+        txId: p.txId,
+        endToEndId: p.endToEndId,
+        amount: parseAmount(p.amount, { field: `/payments/${i}/amount` }),
+        ...(p.payeeBic ? { payeeBic: p.payeeBic } : {}),
+        ...(p.creditorAccount ? { creditorAccount: p.creditorAccount } : {}),
+        ...(p.alias ? { alias: p.alias } : {}),
+        ...(p.remittance ? { remittance: p.remittance } : {}),
+      }));
+      return reply.code(202).send(await bulk.submit(bic, b.bulkId, items));
+    },
+  );
+
+  app.get(
+    `${base}/bulk/:id`,
+    {
+      config: { auth: { roles: 'any' } },
+      schema: { tags, summary: 'A bulk file with the status of every item (its bank, or oversight)', params: IdParam },
+    },
+    async (req) => {
+      const p = req.principal!;
+      const bic = oversees(p) ? undefined : await bicOf(p);
+      return bulk.view((req.params as Static<typeof IdParam>).id, { ...(bic ? { bic } : {}), oversight: oversees(p) });
+    },
   );
 
   app.post(

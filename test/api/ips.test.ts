@@ -551,6 +551,47 @@ for (const engine of engines()) {
       assert.ok(lines.includes('c2b'));
     });
 
+    it('a bulk file is answered at once, processed in the background, each item with its own status', async () => {
+      const [a, b, c] = banks;
+      const item = (n: number, extra: Record<string, string>) => ({
+        txId: `BULK-${n}`,
+        endToEndId: `E-BULK-${n}`,
+        amount: '1.00',
+        ...extra,
+      });
+      const r = await t.call('POST', `${I}/bulk`, {
+        token: a!.token,
+        body: {
+          bulkId: 'B-1',
+          payments: [
+            item(1, { payeeBic: b!.bic, creditorAccount: 'KZ86125KZT5004100100', remittance: 'INV-2026-001' }),
+            item(2, { alias: '+77015550001' }),
+            item(3, { payeeBic: b!.bic, creditorAccount: 'KZ86125KZT5004100100' }),
+          ],
+        },
+      });
+      assert.equal(r.status, 202, JSON.stringify(r.body));
+      assert.equal(r.body.items, 3);
+      const id = encodeURIComponent(r.body.id);
+      let view = r.body;
+      while (view.status !== 'done') view = (await t.call('GET', `${I}/bulk/${id}`, { token: a!.token })).body;
+      assert.deepEqual(
+        view.results.map((x: { status: string; reason: string | null }) => [x.status, x.reason]),
+        [
+          ['ACSC', null],
+          ['RJCT', 'BE23'],
+          ['ACSC', null],
+        ],
+      );
+      assert.deepEqual([view.settled, view.rejected, view.pending], [2, 1, 0]);
+      assert.equal((await t.call('GET', `${I}/bulk/${id}`, { token: c!.token })).status, 404);
+      const again = await t.call('POST', `${I}/bulk`, {
+        token: a!.token,
+        body: { bulkId: 'B-1', payments: [item(9, { payeeBic: b!.bic, creditorAccount: 'X' })] },
+      });
+      assert.equal(again.status, 409);
+    });
+
     it('defunds back to IMTS; never more than is available', async () => {
       const [a] = banks;
       const before = await position(a!);

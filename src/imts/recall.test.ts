@@ -1,74 +1,12 @@
 /** Cancellation requests (camt.056) and returns (pacs.004) at the service level, on every engine. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLedger, type Ledger, ledgerMigrations } from '../ledger/index.ts';
-import { ManualClock, migrate, silentLogger, webhooksMigrations } from '../platform/index.ts';
-import { engines, freshDb, type TestDb } from '../platform/testing.ts';
-import { imtsMigrations } from './migrations.ts';
-import {
-  ImtsService,
-  type PaymentInstruction,
-  type ReturnInstruction,
-  type SettlementParticipant,
-  settlementAccountId,
-} from './service.ts';
+import { engines, freshDb } from '../platform/testing.ts';
+import type { ReturnInstruction } from './service.ts';
+import { BANKS, balance, imtsWorld, lastMessageId, pay, send, type World } from './testkit.ts';
 
-const A = 'AAAAKZKA';
-const B = 'BBBBKZKA';
-const C = 'CCCCKZKA';
-const BANKS = [A, B, C];
-const participants = new Map<string, SettlementParticipant>(
-  BANKS.map((bic, i) => [bic, { id: `ptc_${i}`, bic, status: 'active', roles: ['bank', 'settlement'] }]),
-);
-
-interface World {
-  t: TestDb;
-  ledger: Ledger;
-  imts: ImtsService;
-  restart(): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function world(engine: 'sqlite' | 'postgres'): Promise<World> {
-  const t = await freshDb(engine);
-  await migrate(t.db, [ledgerMigrations, imtsMigrations, webhooksMigrations]);
-  const clock = new ManualClock();
-  const make = async () => {
-    const ledger = await createLedger({ db: t.db, clock });
-    await ledger.createAccounts([{ id: 'cb:issuance', owner: 'cb', currency: 'KZT', code: 'issuance' }]);
-    const imts = new ImtsService({
-      db: t.db,
-      ledger,
-      clock,
-      logger: silentLogger(),
-      lookup: async (bic) => participants.get(bic),
-      centralBank: async () => ({ id: 'cb', issuanceAccountId: 'cb:issuance' }),
-    });
-    await imts.start();
-    return { ledger, imts };
-  };
-  const w = { t, ...(await make()) } as World;
-  w.restart = async () => {
-    await w.ledger.close();
-    Object.assign(w, await make());
-  };
-  w.close = async () => {
-    await w.ledger.close();
-    await t.cleanup();
-  };
-  return w;
-}
-
-const pay = (txId: string, to: string, amount: bigint): PaymentInstruction => ({
-  msgType: 'pacs.008',
-  txId,
-  endToEndId: `e2e-${txId}`,
-  receiverBic: to,
-  amount,
-  currency: 'KZT',
-  priority: 'normal',
-  document: { txId },
-});
+const [A, B, C] = BANKS as [string, string, string];
+const world = async (engine: 'sqlite' | 'postgres') => imtsWorld(await freshDb(engine));
 
 const ret = (
   rtrId: string,
@@ -89,15 +27,10 @@ const ret = (
 });
 
 let msg = 0;
-const send = (w: World, from: string, ...txs: PaymentInstruction[]) => w.imts.submit(from, `msg-${++msg}`, txs);
 const giveBack = (w: World, from: string, ...rs: ReturnInstruction[]) => w.imts.submitReturns(from, `rtr-${++msg}`, rs);
 const inject = (w: World, bic: string, amount: bigint) =>
   w.imts.liquidity({ id: `l-${++msg}`, bic, direction: 'inject', amount });
 
-async function balance(w: World, bic: string): Promise<bigint> {
-  const a = await w.ledger.getAccount(settlementAccountId(bic));
-  return a ? a.creditsPosted - a.debitsPosted : 0n;
-}
 const balances = async (w: World) => Promise.all(BANKS.map((b) => balance(w, b)));
 const total = (xs: bigint[]) => xs.reduce((s, x) => s + x, 0n);
 
@@ -120,8 +53,8 @@ for (const engine of engines()) {
         await inject(w, A, 100n);
         const [settled] = await send(w, A, pay('s1', B, 100n));
         assert.equal(settled?.status, 'ACSC');
-        const m1 = `msg-${msg + 1}`;
         await send(w, A, pay('q1', B, 500n), pay('q2', C, 10n));
+        const m1 = lastMessageId();
         await send(w, A, pay('q3', C, 20n));
         await send(w, A, pay('q4', B, 30n));
         const before = await balances(w);

@@ -1,77 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLedger, type Ledger, ledgerMigrations } from '../ledger/index.ts';
-import { type DomainError, ManualClock, migrate, silentLogger, webhooksMigrations } from '../platform/index.ts';
-import { engines, freshDb, type TestDb } from '../platform/testing.ts';
+import { type DomainError, ManualClock } from '../platform/index.ts';
+import { engines, freshDb } from '../platform/testing.ts';
 import { DEFAULT_OPERATING_DAY, type OperatingDayConfig } from './domain/operating-day.ts';
-import { imtsMigrations } from './migrations.ts';
-import { ImtsService, type PaymentInstruction, type SettlementParticipant, settlementAccountId } from './service.ts';
+import { settlementAccountId } from './service.ts';
+import { BANKS, balance, imtsWorld, lastMessageId, pay, send } from './testkit.ts';
 
-const BANKS = ['AAAAKZKA', 'BBBBKZKA', 'CCCCKZKA'];
-const participants = new Map<string, SettlementParticipant>(
-  BANKS.map((bic, i) => [bic, { id: `ptc_${i}`, bic, status: 'active', roles: ['bank', 'settlement'] }]),
-);
-
-interface World {
-  t: TestDb;
-  ledger: Ledger;
-  imts: ImtsService;
-  restart(): Promise<void>;
-}
-
-async function world(
-  engine: 'sqlite' | 'postgres',
-  operatingDay?: OperatingDayConfig,
-  clock = new ManualClock(),
-): Promise<World> {
-  const t = await freshDb(engine);
-  await migrate(t.db, [ledgerMigrations, imtsMigrations, webhooksMigrations]);
-  const make = async () => {
-    const ledger = await createLedger({ db: t.db, clock });
-    await ledger.createAccounts([{ id: 'cb:issuance', owner: 'cb', currency: 'KZT', code: 'issuance' }]);
-    const imts = new ImtsService({
-      db: t.db,
-      ledger,
-      clock,
-      logger: silentLogger(),
-      lookup: async (bic) => participants.get(bic),
-      centralBank: async () => ({ id: 'cb', issuanceAccountId: 'cb:issuance' }),
-      ...(operatingDay ? { operatingDay } : {}),
-    });
-    await imts.start();
-    return { ledger, imts };
-  };
-  const w = { t, ...(await make()) } as World;
-  w.restart = async () => {
-    await w.ledger.close();
-    Object.assign(w, await make());
-  };
-  return w;
-}
-
-const pay = (
-  txId: string,
-  to: string,
-  amount: bigint,
-  priority: 'urgent' | 'normal' = 'normal',
-): PaymentInstruction => ({
-  msgType: 'pacs.008',
-  txId,
-  endToEndId: `e2e-${txId}`,
-  receiverBic: to,
-  amount,
-  currency: 'KZT',
-  priority,
-  document: { txId },
-});
-
-let msg = 0;
-const send = (w: World, from: string, ...txs: PaymentInstruction[]) => w.imts.submit(from, `msg-${++msg}`, txs);
-
-async function balance(w: World, bic: string): Promise<bigint> {
-  const a = await w.ledger.getAccount(settlementAccountId(bic));
-  return a ? a.creditsPosted - a.debitsPosted : 0n;
-}
+const world = async (engine: 'sqlite' | 'postgres', operatingDay?: OperatingDayConfig, clock?: ManualClock) =>
+  imtsWorld(await freshDb(engine), { ...(operatingDay ? { operatingDay } : {}), ...(clock ? { clock } : {}) });
 
 for (const engine of engines()) {
   describe(`IMTS on ${engine}`, () => {
@@ -303,7 +239,7 @@ for (const engine of engines()) {
         );
         assert.equal(await balance(w, 'AAAAKZKA'), 1000n);
         await assert.rejects(
-          w.imts.submit('AAAAKZKA', `msg-${msg}`, [pay('x4', 'BBBBKZKA', 1n)]),
+          w.imts.submit('AAAAKZKA', lastMessageId(), [pay('x4', 'BBBBKZKA', 1n)]),
           (e: DomainError) => e.reason === 'DUPL',
         );
         const [again] = await send(w, 'AAAAKZKA', pay('x1', 'BBBBKZKA', 10n));

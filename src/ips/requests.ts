@@ -213,7 +213,7 @@ export class RequestsToPay {
 
   /** Accepted by the payer's bank: the instant payment it describes, from the payer's position. */
   async accept(payerBic: string, id: string, txId: string): Promise<{ request: RequestToPay; payment: IpsTxStatus }> {
-    const r = await this.visibleTo(id, payerBic, 'payer');
+    const r = await this.forPayer(id, payerBic);
     if (r.status !== 'pending') throw new DomainError('state', `the request is ${r.status}`, { reason: 'ARDT' });
     if (this.now() >= r.expiresAt) {
       await this.finish(r, 'expired', 'AB05', null);
@@ -241,7 +241,7 @@ export class RequestsToPay {
   }
 
   async decline(payerBic: string, id: string, reason: string): Promise<RequestToPay> {
-    const r = await this.visibleTo(id, payerBic, 'payer');
+    const r = await this.forPayer(id, payerBic);
     if (r.status !== 'pending' || this.accepting.has(id)) {
       throw new DomainError('state', `the request is ${r.status}`, { reason: 'ARDT' });
     }
@@ -267,9 +267,10 @@ export class RequestsToPay {
     return r;
   }
 
-  private async visibleTo(id: string, bic: string, as: 'payer'): Promise<RequestToPay> {
+  /** A request addressed to this payer bank; anyone else's reads as unknown. */
+  private async forPayer(id: string, bic: string): Promise<RequestToPay> {
     const r = await get(this.db, id);
-    if (!r || (as === 'payer' && r.payerBic !== bic)) throw notFound('request to pay');
+    if (!r || r.payerBic !== bic) throw notFound('request to pay');
     return r;
   }
 

@@ -614,7 +614,7 @@ export function ipsRoutes(
         bps: BigInt(b.bps),
         min: money(b.min ?? '0.00', '/min'),
         max: b.max === undefined ? null : money(b.max, '/max'),
-        validFrom: b.validFrom ?? deps.clock.now().toISOString(),
+        ...(b.validFrom ? { validFrom: new Date(b.validFrom).toISOString() } : {}),
       });
       return reply.code(201).send(t);
     },

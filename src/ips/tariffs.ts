@@ -76,13 +76,15 @@ export class IpsTariffs {
   }
 
   /** Publishes a tariff version (operator); it applies from `validFrom` (not in the past). */
-  async publish(input: Omit<Tariff, 'id' | 'createdAt'>): Promise<Tariff> {
+  async publish(request: Omit<Tariff, 'id' | 'createdAt' | 'validFrom'> & { validFrom?: string }): Promise<Tariff> {
+    const at = this.clock.now().toISOString();
+    // without a date it applies from now (taken here: a date taken by the caller is already past)
+    const input = { ...request, validFrom: request.validFrom ?? at };
     const problem = tariffProblem(input);
     if (problem)
       throw new DomainError('validation', `${problem[0]}: ${problem[1]}`, {
         issues: [{ field: problem[0], message: problem[1] }],
       });
-    const at = this.clock.now().toISOString();
     if (input.validFrom < at) {
       throw new DomainError('validation', 'a tariff cannot apply to the past', {
         issues: [{ field: '/validFrom', message: 'must not be in the past' }],

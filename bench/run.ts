@@ -5,6 +5,8 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'ics-cycle': () => import('./ics-cycle.ts'),
   imts: () => import('./imts.ts'),
   ips: () => import('./ips.ts'),
+  afc: () => import('./afc.ts'),
+  'afc-mules': () => import('./afc-mules.ts'),
 };
 
 const which = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage, setUnauthorizedHandler } from './api.ts';
 import { Shell } from './components/Shell.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
@@ -7,14 +7,30 @@ import { IcsCyclesPage } from './pages/ics/IcsCyclesPage.tsx';
 import { IcsPaymentsPage } from './pages/ics/IcsPaymentsPage.tsx';
 import { ImtsMonitorPage } from './pages/imts/ImtsMonitorPage.tsx';
 import { ImtsPaymentsPage } from './pages/imts/ImtsPaymentsPage.tsx';
+import { AliasSearchPage } from './pages/ips/AliasSearchPage.tsx';
 import { IpsPaymentsPage } from './pages/ips/IpsPaymentsPage.tsx';
 import { MerchantsPage } from './pages/ips/MerchantsPage.tsx';
+import { TariffsPage } from './pages/ips/TariffsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MyOrganizationPage } from './pages/MyOrganizationPage.tsx';
 import { ParticipantsPage } from './pages/ParticipantsPage.tsx';
-import { canAcquireMerchants, canListParticipants, canUseIcs, canUseImts, canUseIps } from './roles.ts';
+import {
+  canAcquireMerchants,
+  canListParticipants,
+  canMonitorIps,
+  canReadTariffs,
+  canSearchAliases,
+  canUseIcs,
+  canUseImts,
+  canUseIps,
+} from './roles.ts';
 import type { Me } from './types.ts';
 import { type Route, useHashRoute } from './useHashRoute.ts';
+
+/** The monitor and its chart library load only when oversight opens it. */
+const IpsMonitorPage = lazy(() =>
+  import('./pages/ips/IpsMonitorPage.tsx').then((m) => ({ default: m.IpsMonitorPage })),
+);
 
 type Session = { state: 'loading' } | { state: 'anonymous'; notice?: string } | { state: 'signed-in'; me: Me };
 
@@ -67,7 +83,7 @@ export function App() {
   const { me } = session;
   const seesRegistry = canListParticipants(me);
   // A participant's staff never land on the registry, oversight staff have no "my organization" screen, and
-  // IMTS and ICS are for banks and oversight only.
+  // IMTS and ICS are for banks and oversight only; the IPS monitor and alias search for oversight only.
   const isImts = route === 'imts' || route === 'imts-payments';
   const isIcs = route === 'ics' || route === 'ics-cycles' || route === 'ics-payments';
   const effective: Route =
@@ -78,6 +94,9 @@ export function App() {
         : (isImts && !canUseImts(me)) ||
             (isIcs && !canUseIcs(me)) ||
             (route === 'ips' && !canUseIps(me)) ||
+            (route === 'ips-monitor' && !canMonitorIps(me)) ||
+            (route === 'ips-aliases' && !canSearchAliases(me)) ||
+            (route === 'ips-tariffs' && !canReadTariffs(me)) ||
             (route === 'merchants' && !canAcquireMerchants(me))
           ? 'dashboard'
           : route === 'ics-cycles' && !detail
@@ -95,6 +114,13 @@ export function App() {
       {effective === 'ics-cycles' && detail && <IcsCyclePage me={me} detail={detail} />}
       {effective === 'ics-payments' && <IcsPaymentsPage me={me} paymentId={detail} query={query} />}
       {effective === 'ips' && <IpsPaymentsPage me={me} paymentId={detail} />}
+      {effective === 'ips-monitor' && (
+        <Suspense fallback={<p className="muted">Loading the monitor…</p>}>
+          <IpsMonitorPage me={me} />
+        </Suspense>
+      )}
+      {effective === 'ips-aliases' && <AliasSearchPage me={me} />}
+      {effective === 'ips-tariffs' && <TariffsPage me={me} />}
       {effective === 'merchants' && <MerchantsPage me={me} merchantId={detail} />}
     </Shell>
   );

@@ -1,4 +1,5 @@
 import type {
+  AliasClaim,
   CurrentCycle,
   Cycle,
   CyclePage,
@@ -6,14 +7,17 @@ import type {
   CycleStatus,
   Dashboard,
   DynamicQr,
+  FeeStatement,
   FieldIssue,
   IcsPayment,
   IcsPaymentPage,
   IcsPaymentStatus,
   ImtsBalance,
+  IpsAlias,
   IpsPayment,
   IpsPaymentPage,
   IpsPosition,
+  IpsStats,
   LedgerAccount,
   LiquidityInput,
   Me,
@@ -25,9 +29,11 @@ import type {
   PaymentPriority,
   PaymentStatus,
   Problem,
+  PublishTariffInput,
   RegisterMerchantInput,
   RegisterParticipantInput,
   StaticQr,
+  Tariff,
 } from './types.ts';
 
 /** A failed API call, carrying the server's problem+json body. */
@@ -114,6 +120,7 @@ const IMTS = '/api/imts/v1';
 const ICS = '/api/ics/v1';
 const IPS = '/api/ips/v1';
 const MERCHANTS = `${IPS}/merchants`;
+const ALIASES = `${IPS}/aliases`;
 
 /** `?a=1&b=2` of the parameters that are set, or ''. */
 function queryOf(params: Record<string, string | undefined>): string {
@@ -185,6 +192,21 @@ export const api = {
     staticQrImage: (id: string) => `${MERCHANTS}/${encodeURIComponent(id)}/qr.png`,
     dynamicQrImage: (id: string, qrId: string) =>
       `${MERCHANTS}/${encodeURIComponent(id)}/qr/${encodeURIComponent(qrId)}.png`,
+    /** The monitor over the last `minutes` (1…1440); oversight only. */
+    stats: (minutes: number) => request<IpsStats>('GET', `${IPS}/stats${queryOf({ minutes: String(minutes) })}`),
+    /** Every bank's IPS position account (oversight reads every ledger account). */
+    positions: () => request<{ items: LedgerAccount[] }>('GET', '/api/ledger/v1/accounts?code=ips_position'),
+    /** One alias in full; oversight lookups are audited by the API. */
+    alias: (phone: string) => request<IpsAlias>('GET', `${ALIASES}/${encodeURIComponent(phone)}`),
+    /** Portability claims, newest first (oversight: all; filtered by phone). */
+    aliasClaims: (q: { phone?: string | undefined }) =>
+      request<{ items: AliasClaim[] }>('GET', `${ALIASES}/claims${queryOf(q)}`),
+    /** Every published tariff version, oldest first. */
+    tariffs: () => request<{ items: Tariff[] }>('GET', `${IPS}/tariffs`),
+    publishTariff: (input: PublishTariffInput) => request<Tariff>('POST', `${IPS}/tariffs`, input),
+    /** A bank's fees of a month (YYYY-MM): its own, or (oversight) the bank `bic`. */
+    feeStatement: (q: { month: string; bic?: string | undefined }) =>
+      request<FeeStatement>('GET', `${IPS}/fees/statement${queryOf(q)}`),
   },
   settlementAccounts: () => request<{ items: LedgerAccount[] }>('GET', '/api/ledger/v1/accounts?code=settlement'),
 };

@@ -88,19 +88,45 @@ const DECIMAL = /^(\d{1,16})(?:\.(\d{1,2}))?$/;
  * A decimal amount typed by a user ("1 000 000.50", "1000000,5") as minor units (2 digits), or
  * undefined when it is not a positive amount with at most 2 decimals. BigInt only, never a float.
  */
-export function decimalToMinor(input: string): string | undefined {
+export function decimalToMinor(input: string, opts: { allowZero?: boolean } = {}): string | undefined {
   const m = DECIMAL.exec(input.replace(/[\s\u00a0]/g, '').replace(',', '.'));
   if (!m) return undefined;
   const minor = BigInt(m[1]!) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'));
-  return minor > 0n ? minor.toString() : undefined;
+  return minor > 0n || (opts.allowZero && minor === 0n) ? minor.toString() : undefined;
 }
 
-/** The normalized decimal form of a valid user amount ("1 000,5" → "1000.50"), else undefined. */
-export function normalizeDecimal(input: string): string | undefined {
-  const minor = decimalToMinor(input);
+/**
+ * The normalized decimal form of a valid user amount ("1 000,5" → "1000.50"), else undefined; zero only
+ * with `allowZero` (a fee of nothing).
+ */
+export function normalizeDecimal(input: string, opts: { allowZero?: boolean } = {}): string | undefined {
+  const minor = decimalToMinor(input, opts);
   if (minor === undefined) return undefined;
   const v = BigInt(minor);
   return `${v / 100n}.${(v % 100n).toString().padStart(2, '0')}`;
+}
+
+/** Basis points as a percentage: "25" → "0.25 %", "150" → "1.50 %". Input that is not an integer is shown as it came. */
+export function formatBps(bps: string): string {
+  if (!/^\d+$/.test(bps)) return bps;
+  const v = BigInt(bps);
+  return `${v / 100n}.${(v % 100n).toString().padStart(2, '0')} %`;
+}
+
+/** A ratio 0…1 as a percentage with one decimal ("99.5 %"), '—' for none. */
+export function formatRate(ratio: number | null): string {
+  if (ratio === null || !Number.isFinite(ratio)) return '—';
+  const pct = Math.round(ratio * 1000) / 10;
+  return `${pct === 100 || pct === 0 ? pct.toFixed(0) : pct.toFixed(1)} %`;
+}
+
+/** A duration in milliseconds: "85 ms", "1.25 s", "2 min 5 s"; '—' for none. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
 /** Sum of minor-unit integer strings (non-integers are skipped). */

@@ -2,12 +2,12 @@ import { ApiError, errorMessage } from './api.ts';
 import type { FieldIssue } from './types.ts';
 
 /**
- * The form field a server issue is about: `/bic`, `bic`, `body/taxId` and `/binRanges/2` name the
- * fields `bic`, `bic`, `taxId` and `binRanges`.
+ * The form field a server issue is about: `/bic`, `bic`, `body/taxId`, `params/phone` and `/binRanges/2` name
+ * the fields `bic`, `bic`, `taxId`, `phone` and `binRanges`.
  */
 export function fieldKey(field: string): string {
   const parts = field
-    .replace(/^body(?=[/.])/, '')
+    .replace(/^(body|params|querystring)(?=[/.])/, '')
     .split(/[/.[\]]+/)
     .filter(Boolean);
   return parts[0] ?? '';

@@ -44,3 +44,18 @@ export const overseesIps = overseesImts;
 
 /** Banks acquire merchants: register them and issue their QR codes. */
 export const canAcquireMerchants = (me: Me): boolean => me.participant.type === 'bank';
+
+/** The IPS monitor (flow, success rate, decision times, every bank's position) is for oversight. */
+export const canMonitorIps = overseesIps;
+
+/** Oversight staff look up any phone alias in full (for support; every lookup is audited). */
+export const canSearchAliases = overseesIps;
+
+/** Published IPS tariffs are public: every signed-in user reads them. */
+export const canReadTariffs = (_me: Me): boolean => true;
+
+/** Only the operator publishes IPS tariffs. */
+export const canPublishTariffs = (me: Me): boolean => me.participant.type === 'operator';
+
+/** A bank reads its own monthly IPS fee statement; oversight reads any bank's. */
+export const canReadFeeStatements = (me: Me): boolean => me.participant.bic !== null || overseesIps(me);

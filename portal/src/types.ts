@@ -315,3 +315,102 @@ export interface DynamicQr {
   paidAt: string | null;
   paymentId: string | null;
 }
+
+/* ---------- IPS monitor, aliases, tariffs ---------- */
+
+/** The IPS monitor over the last `minutes`: outcomes, success rate, rejection reasons, decision times. */
+export interface IpsStats {
+  /** Start of the window. */
+  since: string;
+  total: number;
+  settled: number;
+  rejected: number;
+  inFlight: number;
+  /** settled / (settled + rejected), 0…1; null when nothing was decided. */
+  successRate: number | null;
+  /** Rejections by ISO 20022 reason code. */
+  reasons: Record<string, number>;
+  /** Receipt to final answer of the settled payments, milliseconds; null when none settled. */
+  decisionMs: { p50: number; p90: number; p99: number; max: number } | null;
+}
+
+/** A phone alias in full (the owner's, or any for oversight). */
+export interface IpsAlias {
+  /** E.164. */
+  phone: string;
+  participantId: string;
+  bic: string;
+  accountId: string;
+  holderName: string;
+  holderIin: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const CLAIM_STATUSES = ['open', 'confirmed', 'rejected', 'cancelled', 'completed'] as const;
+
+export type AliasClaimStatus = (typeof CLAIM_STATUSES)[number];
+
+/** A portability claim: another bank claims a phone for its customer. */
+export interface AliasClaim {
+  id: string;
+  phone: string;
+  status: AliasClaimStatus;
+  claimantBic: string;
+  ownerBic: string;
+  /** When an open claim completes for the claimant if the owner does nothing. */
+  deadline: string;
+  createdAt: string;
+  resolvedAt: string | null;
+  reason: string | null;
+  side: 'claimant' | 'owner' | 'oversight';
+  /** Owner and oversight: the claimant's holder IIN is the registered one. */
+  holderMatches?: boolean;
+  accountId?: string;
+  holderName?: string;
+  holderIin?: string;
+}
+
+export const IPS_PAYMENT_TYPES = ['c2c', 'c2b', 'me2me', 'rtp'] as const;
+
+export type IpsPaymentType = (typeof IPS_PAYMENT_TYPES)[number];
+
+export type TariffCharged = 'payer_bank' | 'payee_bank';
+
+/** A published tariff version; money in tiyn (integer strings). */
+export interface Tariff {
+  id: string;
+  /** The bank it applies to; null: every bank without a tariff of its own. */
+  bic: string | null;
+  paymentType: IpsPaymentType;
+  charged: TariffCharged;
+  fixed: string;
+  /** Basis points of the amount (1 bp = 0.01 %), integer string. */
+  bps: string;
+  min: string;
+  /** null: no cap. */
+  max: string | null;
+  validFrom: string;
+  createdAt: string;
+}
+
+/** A tariff to publish; money in decimal tenge ("1.50"). */
+export interface PublishTariffInput {
+  bic?: string;
+  paymentType: IpsPaymentType;
+  charged: TariffCharged;
+  fixed: string;
+  bps: number;
+  min?: string;
+  max?: string;
+  validFrom?: string;
+}
+
+/** A bank's fees of one month (UTC), per payment type; totals in tiyn. */
+export interface FeeStatement {
+  bic: string;
+  /** YYYY-MM. */
+  month: string;
+  lines: { paymentType: string; payments: number; total: string }[];
+  total: string;
+}

@@ -10,6 +10,9 @@ export type Route =
   | 'ics-cycles'
   | 'ics-payments'
   | 'ips'
+  | 'ips-monitor'
+  | 'ips-aliases'
+  | 'ips-tariffs'
   | 'merchants';
 
 /**
@@ -26,6 +29,9 @@ const PATHS: Record<Route, string> = {
   'ics-cycles': 'ics/cycles',
   'ics-payments': 'ics/payments',
   ips: 'ips/payments',
+  'ips-monitor': 'ips/monitor',
+  'ips-aliases': 'ips/aliases',
+  'ips-tariffs': 'ips/tariffs',
   merchants: 'merchants',
 };
 

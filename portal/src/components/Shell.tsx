@@ -3,7 +3,7 @@ import { participantTypeLabel } from '../format.ts';
 import { canAcquireMerchants, canListParticipants, canUseIcs, canUseImts, canUseIps } from '../roles.ts';
 import type { Me } from '../types.ts';
 import { hrefOf, type Route } from '../useHashRoute.ts';
-import type { Tab } from './Tabs.tsx';
+import { ipsTabsOf, type Tab } from './Tabs.tsx';
 
 interface Props {
   me: Me;
@@ -25,7 +25,9 @@ export function Shell({ me, route, onNavigate, onLogout, children }: Props) {
     ...(canUseIcs(me)
       ? [{ route: 'ics', label: 'ICS', covers: ['ics', 'ics-cycles', 'ics-payments'] } satisfies NavItem]
       : []),
-    ...(canUseIps(me) ? [{ route: 'ips', label: 'IPS' } satisfies NavItem] : []),
+    canUseIps(me)
+      ? { route: 'ips', label: 'IPS', covers: ipsTabsOf(me).map((t) => t.route) }
+      : { route: 'ips-tariffs', label: 'IPS tariffs' },
     ...(canAcquireMerchants(me) ? [{ route: 'merchants', label: 'Merchants' } satisfies NavItem] : []),
   ];
   const isCurrent = (item: NavItem) => (item.covers ?? [item.route]).includes(route);

@@ -16,6 +16,11 @@ const TONES: Record<string, string> = {
   reserved: 'warn',
   paid: 'ok',
   expired: 'neutral',
+  confirmed: 'ok',
+  completed: 'ok',
+  in_force: 'ok',
+  scheduled: 'warn',
+  superseded: 'neutral',
 };
 
 const LABELS: Record<string, string> = {
@@ -36,6 +41,11 @@ const LABELS: Record<string, string> = {
   reserved: 'Reserved',
   paid: 'Paid',
   expired: 'Expired',
+  confirmed: 'Confirmed',
+  completed: 'Completed',
+  in_force: 'In force',
+  scheduled: 'Scheduled',
+  superseded: 'Superseded',
 };
 
 /** A coloured status pill; the text itself carries the meaning, colour only reinforces it. */

@@ -1,3 +1,5 @@
+import { canMonitorIps, canSearchAliases, canUseIps } from '../roles.ts';
+import type { Me } from '../types.ts';
 import { hrefOf, type Route } from '../useHashRoute.ts';
 
 export interface Tab {
@@ -41,3 +43,19 @@ const ICS_TABS: readonly Tab[] = [
 ];
 
 export const IcsTabs = ({ current }: { current: Route }) => <Tabs label="ICS" tabs={ICS_TABS} current={current} />;
+
+/** The IPS screens this user may open: oversight has the monitor and the alias search, banks do not. */
+export function ipsTabsOf(me: Me): Tab[] {
+  return [
+    ...(canUseIps(me) ? [{ route: 'ips', label: 'Payments' } satisfies Tab] : []),
+    ...(canMonitorIps(me) ? [{ route: 'ips-monitor', label: 'Monitor' } satisfies Tab] : []),
+    ...(canSearchAliases(me) ? [{ route: 'ips-aliases', label: 'Alias search' } satisfies Tab] : []),
+    { route: 'ips-tariffs', label: 'Tariffs' },
+  ];
+}
+
+/** The IPS tabs; none when the user has only one IPS screen (the tariffs). */
+export function IpsTabs({ me, current }: { me: Me; current: Route }) {
+  const tabs = ipsTabsOf(me);
+  return tabs.length > 1 ? <Tabs label="IPS" tabs={tabs} current={current} /> : null;
+}

@@ -6,6 +6,7 @@ import { DataTable, ListCount, numCol } from '../../components/DataTable.tsx';
 import { AmountKv, Kv, MessageIdsKv, PaymentCard, PaymentDetailFrame, WhenKv } from '../../components/detail.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { IpsTabs } from '../../components/Tabs.tsx';
 import { type Directory, useDirectory } from '../../directory.ts';
 import { formatMinor, reasonLabel, shownCount } from '../../format.ts';
 import { overseesIps } from '../../roles.ts';
@@ -145,6 +146,7 @@ export function IpsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string |
           {loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
+      <IpsTabs me={me} current="ips" />
       {ownBic && <PositionCard reloadKey={positionKey} />}
       {error && <Alert>{error}</Alert>}
       <div className="panel">

@@ -13,12 +13,15 @@ import { IcsService, icsMigrations, icsRoutes } from './ics/index.ts';
 import { ImtsService, imtsMigrations, imtsRoutes } from './imts/index.ts';
 import {
   aliasRoutes,
+  disputeRoutes,
   IpsAliasService,
   IpsBulk,
+  IpsDisputes,
   IpsReturns,
   IpsService,
   IpsTariffs,
   ipsAliasMigrations,
+  ipsDisputesMigrations,
   ipsMerchantsMigrations,
   ipsMigrations,
   ipsRoutes,
@@ -79,6 +82,7 @@ export const ALL_MIGRATIONS = [
   ipsMigrations,
   ipsAliasMigrations,
   ipsMerchantsMigrations,
+  ipsDisputesMigrations,
 ];
 
 export interface Platform {
@@ -214,11 +218,13 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   const requestsToPay = new RequestsToPay({ db, ips, clock, ids, lookup: ipsLookup });
   const ipsReturns = new IpsReturns({ db, ledger, clock, ids, lookup: ipsLookup });
   const ipsBulk = new IpsBulk({ db, ips, clock, ids, lookup: ipsLookup });
+  const ipsDisputes = new IpsDisputes({ db, clock, ids, logger, returns: ipsReturns, lookup: ipsLookup });
   let expiring: Promise<unknown> = Promise.resolve();
   const rtpExpiry = setInterval(() => {
     expiring = Promise.all([
       requestsToPay.expire().catch((err) => logger.error({ err }, 'request-to-pay expiry failed')),
       ipsReturns.expireRecalls().catch((err) => logger.error({ err }, 'recall expiry failed')),
+      ipsDisputes.sweep().catch((err) => logger.error({ err }, 'dispute deadline sweep failed')),
     ]);
   }, 5000);
   rtpExpiry.unref();
@@ -301,6 +307,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   });
   aliasRoutes(http, aliases, { bicOf: async (id) => (await participants.cached(id))?.bic ?? null });
   merchantRoutes(http, merchants, {});
+  disputeRoutes(http, ipsDisputes, { bicOf: async (id) => (await participants.cached(id))?.bic ?? null });
   ipsRoutes(http, ips, requestsToPay, ipsReturns, ipsTariffs, ipsBulk, {
     bicOf: async (id) => (await participants.cached(id))?.bic ?? null,
     ids,

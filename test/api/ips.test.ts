@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { build, parse } from '../../packages/iso20022/index.ts';
 import { officialXsdDir } from '../../packages/iso20022/testing.ts';
@@ -8,76 +6,7 @@ import { iban, iin } from '../../src/ips/aliases/fixtures.test-helper.ts';
 import { verifyWebhookSignature } from '../../src/platform/index.ts';
 import { engines } from '../../src/platform/testing.ts';
 import { startTestPlatform, type TestPlatform } from '../harness.ts';
-
-const I = '/api/ips/v1';
-let seq = 0;
-
-function pacs008(from: string, to: string, amount: string, account = 'KZ86125KZT5004100100') {
-  const n = ++seq;
-  return {
-    grpHdr: {
-      msgId: `IPS-${Date.now()}-${n}`,
-      creDtTm: '2026-11-23T10:00:00+05:00',
-      nbOfTxs: 1,
-      sttlmInf: { sttlmMtd: 'CLRG' },
-      instgAgt: { finInstnId: { bicfi: from } },
-    },
-    cdtTrfTxInf: [
-      {
-        pmtId: { endToEndId: `E2E-${n}`, txId: `ITX-${n}` },
-        intrBkSttlmAmt: { amount, ccy: 'KZT' },
-        intrBkSttlmDt: '2026-11-23',
-        chrgBr: 'SLEV',
-        dbtr: { nm: 'Aigerim Sarsenova' },
-        dbtrAgt: { finInstnId: { bicfi: from } },
-        cdtrAgt: { finInstnId: { bicfi: to } },
-        cdtr: { nm: 'Dauren Ospanov' },
-        cdtrAcct: { id: { othr: { id: account } } },
-      },
-    ],
-  };
-}
-
-/** Polls a condition of what an HTTP peer received until it holds (no fixed sleeps). */
-async function eventually<T>(find: () => T | undefined): Promise<T> {
-  for (;;) {
-    const v = find();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** The payee bank's IPS endpoint: answers each delivery as `decide` says, and records what it got. */
-interface PayeeBank {
-  url: string;
-  secret: string;
-  received: { id: string; body: string; headers: Record<string, string> }[];
-  decide: (body: { data: { cdtrAcct?: { id?: { othr?: { id: string } } } } }) => 'ACCP' | 'RJCT' | 'later';
-  server: Server;
-}
-
-async function payeeBank(): Promise<PayeeBank> {
-  const bank = { received: [], decide: () => 'ACCP' } as unknown as PayeeBank;
-  bank.server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => {
-      body += c;
-    });
-    req.on('end', () => {
-      const headers = req.headers as Record<string, string>;
-      bank.received.push({ id: headers['webhook-id']!, body, headers });
-      const d = bank.decide(JSON.parse(body));
-      if (d === 'later') res.writeHead(202).end();
-      else
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ txSts: d, reason: d === 'RJCT' ? 'AC04' : undefined }));
-    });
-  });
-  await new Promise<void>((r) => bank.server.listen(0, '127.0.0.1', r));
-  bank.url = `http://127.0.0.1:${(bank.server.address() as AddressInfo).port}/ips`;
-  return bank;
-}
+import { eventually, I, lastSeq, type PayeeBank, pacs008, payeeBank } from './ips-kit.ts';
 
 for (const engine of engines()) {
   describe(`IPS API on ${engine}`, () => {
@@ -122,7 +51,7 @@ for (const engine of engines()) {
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.equal(r.body.txInfAndSts[0].txSts, 'ACSC');
       const got = payee.received.at(-1)!;
-      assert.equal(got.id, `${a!.bic}:ITX-${seq}`);
+      assert.equal(got.id, `${a!.bic}:ITX-${lastSeq()}`);
       assert.ok(
         verifyWebhookSignature({
           secret: payee.secret,
@@ -161,7 +90,7 @@ for (const engine of engines()) {
     it('takes a later answer through the API, and voids at the deadline when none comes (AB05)', async () => {
       const [a, b] = banks;
       payee.decide = () => 'later';
-      const id = `${a!.bic}:ITX-${seq + 1}`;
+      const id = `${a!.bic}:ITX-${lastSeq() + 1}`;
       const pending = t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '10.00') });
       // the payee answers once the delivery has reached it
       await eventually(() => payee.received.find((x) => x.id === id));
@@ -181,7 +110,7 @@ for (const engine of engines()) {
       );
       assert.deepEqual(await position(a!), before);
       // a late acceptance changes nothing
-      const late = await t.call('POST', `${I}/payments/${encodeURIComponent(`${a!.bic}:ITX-${seq}`)}/answer`, {
+      const late = await t.call('POST', `${I}/payments/${encodeURIComponent(`${a!.bic}:ITX-${lastSeq()}`)}/answer`, {
         token: b!.token,
         body: { txSts: 'ACCP' },
       });
@@ -216,7 +145,7 @@ for (const engine of engines()) {
     it('shows a payment to its payer and payee only; pacs.028 answers own transactions', async () => {
       const [a, b, c] = banks;
       await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '2.00') });
-      const id = `${a!.bic}:ITX-${seq}`;
+      const id = `${a!.bic}:ITX-${lastSeq()}`;
       for (const [who, status] of [
         [a, 200],
         [b, 200],
@@ -227,12 +156,15 @@ for (const engine of engines()) {
           status,
         );
       }
-      const s = await t.call('POST', `${I}/pacs.028`, { token: a!.token, body: { txIds: [`ITX-${seq}`, 'NOPE'] } });
+      const s = await t.call('POST', `${I}/pacs.028`, {
+        token: a!.token,
+        body: { txIds: [`ITX-${lastSeq()}`, 'NOPE'] },
+      });
       assert.deepEqual(
         s.body.statuses.map((x: { status: string }) => x.status),
         ['ACSC', 'RJCT'],
       );
-      const foreign = await t.call('POST', `${I}/pacs.028`, { token: c!.token, body: { txIds: [`ITX-${seq}`] } });
+      const foreign = await t.call('POST', `${I}/pacs.028`, { token: c!.token, body: { txIds: [`ITX-${lastSeq()}`] } });
       assert.equal(foreign.body.statuses[0].reason, 'NOOR');
     });
 
@@ -253,7 +185,9 @@ for (const engine of engines()) {
       };
       const r = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: byPhone('+77015551234') });
       assert.equal(r.body.txInfAndSts?.[0].txSts, 'ACSC', JSON.stringify(r.body));
-      const p = await t.call('GET', `${I}/payments/${encodeURIComponent(`${a!.bic}:ITX-${seq}`)}`, { token: a!.token });
+      const p = await t.call('GET', `${I}/payments/${encodeURIComponent(`${a!.bic}:ITX-${lastSeq()}`)}`, {
+        token: a!.token,
+      });
       assert.deepEqual([p.body.payeeBic, p.body.creditorAccount, p.body.alias], [b!.bic, account, '+77015551234']);
       const unknown = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: byPhone('+77015550000') });
       assert.deepEqual(
@@ -437,7 +371,7 @@ for (const engine of engines()) {
       });
       assert.equal(fundB.status, 200, JSON.stringify(fundB.body));
       await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '20.00') });
-      const id = encodeURIComponent(`${a!.bic}:ITX-${seq}`);
+      const id = encodeURIComponent(`${a!.bic}:ITX-${lastSeq()}`);
       const ret = (who: { token: string }, rtrId: string, amount?: string) =>
         t.call('POST', `${I}/payments/${id}/return`, {
           token: who.token,
@@ -469,7 +403,7 @@ for (const engine of engines()) {
 
       // a recall of another payment rejected with a reason; money stays
       await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '3.00') });
-      const other = encodeURIComponent(`${a!.bic}:ITX-${seq}`);
+      const other = encodeURIComponent(`${a!.bic}:ITX-${lastSeq()}`);
       const o = await t.call('POST', `${I}/payments/${other}/recall`, {
         token: a!.token,
         body: { caseId: 'CASE-2', reason: 'DUPL' },

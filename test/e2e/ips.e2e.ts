@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { iin, phone } from '../../src/ips/aliases/fixtures.test-helper.ts';
 import { browserTest, expectText, fieldError, login, setupE2e } from './harness.ts';
-import { apiCall, apiLogin, apiToken } from './platform-api.ts';
+import { apiCall, apiLogin, apiToken, pacs008 } from './platform-api.ts';
 
 const env = setupE2e();
 
@@ -18,16 +19,23 @@ function kzIban(bban: string): string {
   return `KZ${String(98 - rem).padStart(2, '0')}${bban}`;
 }
 
-/** The payee bank's IPS endpoint: accepts every payment delivered to it; counts them. */
+/** A creditor account the payee bank's endpoint refuses (RJCT AC04): a payment to it is rejected. */
+const CLOSED_ACCOUNT = kzIban('1250000009999999');
+
+/** The payee bank's IPS endpoint: accepts every payment delivered to it, except to CLOSED_ACCOUNT; counts them. */
 let endpoint: Server | undefined;
 let delivered = 0;
 async function startEndpoint(): Promise<string> {
   endpoint = createServer((req, res) => {
-    req.resume();
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
     req.on('end', () => {
       delivered++;
+      const refuse = body.includes(CLOSED_ACCOUNT);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ txSts: 'ACCP' }));
+      res.end(JSON.stringify(refuse ? { txSts: 'RJCT', reason: 'AC04' } : { txSts: 'ACCP' }));
     });
   });
   await new Promise<void>((resolve) => endpoint!.listen(0, '127.0.0.1', resolve));
@@ -37,26 +45,33 @@ after(async () => {
   await new Promise<void>((resolve) => (endpoint ? endpoint.close(() => resolve()) : resolve()));
 });
 
-/** Waits until an <img> has loaded a real image. */
-async function expectImageLoaded(page: Page, img: Locator): Promise<void> {
-  await img.waitFor();
-  const handle = await img.elementHandle();
-  await page.waitForFunction((el) => {
-    const i = el as HTMLImageElement;
-    return i.complete && i.naturalWidth > 0;
-  }, handle);
+interface Bank {
+  id: string;
+  bic: string;
+  name: string;
 }
 
-describe('IPS in the portal', () => {
-  browserTest(env, 'a bank registers a merchant, issues a dynamic QR, and sees it paid instantly', async (page) => {
-    await env.start();
-    const payeeUser = env.user('bank');
+/** Two demo banks set up for IPS over the API: the payee's endpoint answers, the payer's position is funded. */
+interface IpsWorld {
+  operatorCookie: string;
+  payee: Bank;
+  payer: Bank;
+  payeeToken: string;
+  payerToken: string;
+}
 
-    // the banks' systems, over the API: the payee bank's endpoint accepts, the payer bank funds its position
+let world: Promise<IpsWorld> | undefined;
+
+/** Sets the IPS world up once per file (every test may run alone with --test-name-pattern). */
+function ipsWorld(): Promise<IpsWorld> {
+  world ??= (async () => {
+    const payeeUser = env.user('bank');
     const operatorCookie = await apiLogin(env, env.user('operator'));
-    const banks = await apiCall(env, 'GET', '/api/participants/v1/participants?type=bank', { cookie: operatorCookie });
+    const banks = await apiCall(env, 'GET', '/api/participants/v1/participants?type=bank', {
+      cookie: operatorCookie,
+    });
     assert.equal(banks.status, 200, JSON.stringify(banks.body));
-    const all = banks.body.items as { id: string; bic: string; name: string }[];
+    const all = banks.body.items as Bank[];
     const payee = all.find((b) => b.name === payeeUser.participantName)!;
     const payer = all.find((b) => b.id !== payee.id)!;
     assert.ok(payee && payer, 'two demo banks');
@@ -74,6 +89,43 @@ describe('IPS in the portal', () => {
       body: { id: `e2e-fund-${Date.now()}`, direction: 'fund', amount: '100000.00' },
     });
     assert.equal(funded.status, 200, JSON.stringify(funded.body));
+    return { operatorCookie, payee, payer, payeeToken, payerToken };
+  })();
+  return world;
+}
+
+/** The payer bank sends an instant payment to an account at the payee bank; answers its pacs.002 status. */
+async function pay(w: IpsWorld, amount: string, account: string): Promise<string> {
+  const msg = pacs008(w.payer.bic, w.payee.bic, amount);
+  const tx = msg.cdtTrfTxInf[0]! as Record<string, unknown>;
+  tx.cdtrAcct = { id: { iban: account } };
+  const r = await apiCall(env, 'POST', `${IPS_API}/pacs.008`, { token: w.payerToken, body: msg });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body.txInfAndSts[0].txSts as string;
+}
+
+/** "80 %" or "75.5 %": the monitor's rendering of a success rate. */
+const rateText = (settled: number, decided: number): string => {
+  const pct = Math.round((settled / decided) * 1000) / 10;
+  return `${pct === 100 || pct === 0 ? pct.toFixed(0) : pct.toFixed(1)} %`;
+};
+
+/** Waits until an <img> has loaded a real image. */
+async function expectImageLoaded(page: Page, img: Locator): Promise<void> {
+  await img.waitFor();
+  const handle = await img.elementHandle();
+  await page.waitForFunction((el) => {
+    const i = el as HTMLImageElement;
+    return i.complete && i.naturalWidth > 0;
+  }, handle);
+}
+
+describe('IPS in the portal', () => {
+  browserTest(env, 'a bank registers a merchant, issues a dynamic QR, and sees it paid instantly', async (page) => {
+    await env.start();
+    const payeeUser = env.user('bank');
+    const { payee, payer, payerToken } = await ipsWorld();
+    const deliveredBefore = delivered;
 
     // a user of the payee bank registers a merchant; the server's field error shows next to its field
     await login(page, payeeUser);
@@ -116,7 +168,7 @@ describe('IPS in the portal', () => {
     });
     assert.equal(paid.status, 200, JSON.stringify(paid.body));
     assert.equal(paid.body.txInfAndSts[0].txSts, 'ACSC', JSON.stringify(paid.body));
-    assert.equal(delivered, 1, 'delivered to the payee bank once');
+    assert.equal(delivered, deliveredBefore + 1, 'delivered to the payee bank once');
     const paymentId = `${payer.bic}:${txId}`;
 
     // the payee bank's user sees it among its instant payments, received and settled
@@ -139,4 +191,144 @@ describe('IPS in the portal', () => {
     await page.getByRole('link', { name: '← All payments' }).click();
     await row.waitFor();
   });
+  browserTest(env, 'the operator watches the IPS monitor: count, success rate, reasons, live refresh', async (page) => {
+    await env.start();
+    const w = await ipsWorld();
+    // a few payments: three settle, one is refused by the payee bank (AC04)
+    for (const [i, amount] of ['120.00', '75.50', '10.00'].entries()) {
+      assert.equal(await pay(w, amount, kzIban(`125000000100000${i}`)), 'ACSC');
+    }
+    assert.equal(await pay(w, '5.00', CLOSED_ACCOUNT), 'RJCT');
+    const stats = await apiCall(env, 'GET', `${IPS_API}/stats?minutes=15`, { cookie: w.operatorCookie });
+    assert.equal(stats.status, 200, JSON.stringify(stats.body));
+    const { total, settled, rejected } = stats.body as { total: number; settled: number; rejected: number };
+
+    await login(page, env.user('operator'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'IPS' }).click();
+    await page.getByRole('navigation', { name: 'IPS' }).getByRole('link', { name: 'Monitor' }).click();
+    await page.getByRole('heading', { name: 'IPS · Monitor', level: 1 }).waitFor();
+    await expectText(page.getByTestId('monitor-total'), new RegExp(`^${total}$`));
+    await expectText(page.getByTestId('monitor-settled'), new RegExp(`^${settled}$`));
+    await expectText(page.getByTestId('monitor-rejected'), new RegExp(`^${rejected}$`));
+    await expectText(page.getByTestId('monitor-success-rate'), rateText(settled, settled + rejected));
+    await expectText(page.getByTestId('rejection-reasons').locator('tr[data-reason="AC04"]'), /^AC04/);
+    await expectText(page.getByTestId('percentile-p50'), /\d+ (ms|s)$/);
+    await expectText(page.getByTestId('ips-positions').locator(`tr[data-bic="${w.payer.bic}"]`), w.payer.bic);
+    await page.getByTestId('flow-chart').locator('canvas').waitFor();
+
+    // live: one more payment shows up without a reload
+    assert.equal(await pay(w, '1.00', kzIban('1250000001000009')), 'ACSC');
+    await expectText(page.getByTestId('monitor-total'), new RegExp(`^${total + 1}$`), 20_000);
+    await expectText(page.getByTestId('monitor-success-rate'), rateText(settled + 1, settled + 1 + rejected));
+
+    // another window asks the API again
+    await page.getByLabel('Window').selectOption({ label: 'Last 24 hours' });
+    const day = page.getByRole('list', { name: 'IPS, last 24 hours' });
+    await expectText(day.getByTestId('monitor-total'), new RegExp(`^${total + 1}$`));
+  });
+
+  browserTest(env, 'the operator searches a phone alias and sees its bank; bad and unknown phones', async (page) => {
+    await env.start();
+    const w = await ipsWorld();
+    // a customer of the payee bank has registered a phone (no demo aliases are seeded)
+    const number = phone(5_557_788);
+    const account = kzIban('1250000002000001');
+    const reg = await apiCall(env, 'POST', `${IPS_API}/aliases`, {
+      token: w.payeeToken,
+      body: { phone: number, accountId: account, holderName: 'Aigerim Seitkali', holderIin: iin(42) },
+    });
+    assert.equal(reg.status, 201, JSON.stringify(reg.body));
+
+    await login(page, env.user('operator'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'IPS' }).click();
+    await page.getByRole('navigation', { name: 'IPS' }).getByRole('link', { name: 'Alias search' }).click();
+    await page.getByRole('heading', { name: 'IPS · Alias search', level: 1 }).waitFor();
+
+    // the API's field error shows by the field
+    await page.getByLabel('Phone', { exact: true }).fill('12345');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expectText(fieldError(page, 'Phone'), /phone number/);
+
+    // local format: found, with its bank
+    await page
+      .getByLabel('Phone', { exact: true })
+      .fill(`8 ${number.slice(2, 5)} ${number.slice(5, 8)} ${number.slice(8)}`);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const detail = page.getByTestId('alias-detail');
+    await expectText(detail.getByRole('heading', { level: 2 }), number);
+    await expectText(page.getByTestId('alias-bank'), w.payee.bic);
+    await expectText(page.getByTestId('alias-bank'), w.payee.name);
+    await expectText(page.getByTestId('alias-account'), account);
+    await expectText(page.getByTestId('alias-holder'), 'Aigerim Seitkali');
+    await expectText(page.getByTestId('claims-count'), 'none');
+
+    // a phone nobody registered: no such alias, not an error
+    await page.getByLabel('Phone', { exact: true }).fill(phone(5_550_001));
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expectText(page.getByTestId('alias-not-found'), 'No such alias');
+    assert.equal(await page.getByRole('alert').count(), 0, 'no error shown');
+  });
+
+  browserTest(env, 'the operator publishes a tariff and it is listed in force', async (page) => {
+    await env.start();
+    const w = await ipsWorld();
+    await login(page, env.user('operator'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'IPS' }).click();
+    await page.getByRole('navigation', { name: 'IPS' }).getByRole('link', { name: 'Tariffs' }).click();
+    await page.getByRole('heading', { name: 'IPS · Tariffs', level: 1 }).waitFor();
+    await page.getByTestId('tariffs-count').waitFor();
+
+    await page.getByRole('button', { name: 'Publish tariff' }).click();
+    const form = page.getByRole('form', { name: 'Publish tariff' });
+    await form.getByLabel('Payment type').selectOption('c2c');
+    await form.getByLabel('Applies to').selectOption(w.payee.bic);
+    await form.getByLabel('Fixed (KZT)').fill('1.37');
+    await form.getByLabel('Percentage (basis points)').fill('15');
+    await form.getByLabel('Minimum (KZT)').fill('5.00');
+    await form.getByLabel('Maximum (KZT)').fill('1.00');
+    await form.getByRole('button', { name: 'Publish', exact: true }).click();
+    // the API refuses a cap below the floor: its message shows by the field
+    await expectText(fieldError(page, 'Maximum (KZT)'), /below min/);
+    await form.getByLabel('Maximum (KZT)').fill('250.00');
+    await form.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expectText(page.getByRole('status').filter({ hasText: 'published' }), w.payee.bic);
+
+    const row = page.getByTestId('tariffs').locator(`tr[data-bic="${w.payee.bic}"][data-payment-type="c2c"]`).first();
+    await expectText(row.getByTestId('tariff-fixed'), /^1\.37$/);
+    await expectText(row.getByTestId('tariff-percentage'), /^0\.15 %$/);
+    await expectText(row, '250.00');
+    await expectText(row.locator('[data-status]'), 'In force');
+  });
+
+  browserTest(
+    env,
+    'a bank has no IPS monitor or alias search; it reads tariffs and its fee statement',
+    async (page) => {
+      await env.start();
+      const bank = env.user('bank');
+      const w = await ipsWorld();
+      await login(page, bank);
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      await nav.getByRole('link', { name: 'IPS' }).click();
+      await page.getByRole('heading', { name: 'IPS · Instant payments', level: 1 }).waitFor();
+      const tabs = page.getByRole('navigation', { name: 'IPS' });
+      await tabs.getByRole('link', { name: 'Tariffs' }).waitFor();
+      assert.deepEqual(await tabs.getByRole('link').allInnerTexts(), ['Payments', 'Tariffs']);
+      const everywhere = await page.getByRole('link').allInnerTexts();
+      assert.ok(!everywhere.some((l) => /monitor|alias/i.test(l)), `no IPS oversight link: ${everywhere.join(', ')}`);
+
+      // typed in, the oversight screens fall back to the dashboard
+      await page.goto('/#/ips/monitor');
+      await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+      await page.goto('/#/ips/aliases');
+      await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+
+      // tariffs: readable, not publishable; its own fee statement
+      await page.goto('/#/ips/tariffs');
+      await page.getByRole('heading', { name: 'IPS · Tariffs', level: 1 }).waitFor();
+      await page.getByTestId('tariffs-count').waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Publish tariff' }).count(), 0);
+      await expectText(page.getByTestId('fee-statement-lines'), w.payee.bic);
+    },
+  );
 });

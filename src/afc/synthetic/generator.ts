@@ -4,7 +4,8 @@
  * Normal traffic is built so that degree alone does not reveal a mule:
  *  - employers pay salaries to many employees once a month (fan-out), from the balance they hold;
  *  - merchants are paid by many customers (fan-in, Zipf popularity) and pay their supplier once a week;
- *  - persons pay merchants and friends; some sweep most of their salary to their own savings account
+ *  - the pension fund pays every pensioner on one day of the month (fan-out from reserves);
+ *  - persons pay merchants and friends, as often as their income allows; some sweep most of their salary to their own savings account
  *    at another bank within hours (a legitimate fast pass-through);
  *  - businesses pay each other (large, over IMTS).
  * Fraud is planted by rings, each with a pool of mules (most opened for the fraud, some recruited among
@@ -84,6 +85,8 @@ const FRESH_MULE_AGE = [45, 35, 12, 5, 2, 1];
 const PHONE_PREFIXES = ['700', '701', '702', '705', '707', '708', '747', '771', '775', '776', '777', '778'];
 /** Relative activity by hour of day (UTC+5 local hours are not modelled; the curve is what matters). */
 const HOUR_WEIGHT = [1, 0.5, 0.3, 0.3, 0.4, 0.8, 1.5, 3, 5, 6, 6.5, 7, 7.5, 7, 6.5, 6.5, 6.5, 7, 7.5, 7, 6, 5, 3.5, 2];
+/** Day of the month pensions are paid. */
+const PENSION_DAY = 20;
 const PATTERN_WEIGHT: Record<FraudPattern, number> = { ato: 0.4, fan_in: 0.25, fan_out: 0.2, cycle: 0.15 };
 
 /** One payment before it gets its id and string account ids. */
@@ -249,12 +252,13 @@ export function syntheticTraffic(config: SyntheticConfig): SyntheticDataset {
   const E = Math.max(2, Math.round(N * 0.006));
   const M = Math.max(3, Math.round(N * 0.015));
   const S = Math.round(N * 0.03);
-  const P = N - S - M - E - freshTotal;
+  const P = N - S - M - E - 1 - freshTotal;
   if (P < Math.max(50, N * 0.5)) throw new RangeError(`too few accounts (${N}) for ${cfg.payments} payments`);
   const SAV0 = P;
   const MER0 = SAV0 + S;
   const EMP0 = MER0 + M;
-  const FR0 = EMP0 + E;
+  const GOV = EMP0 + E;
+  const FR0 = GOV + 1;
 
   const kind: AccountKind[] = new Array(N);
   const label: AccountLabel[] = new Array<AccountLabel>(N).fill('normal');
@@ -268,7 +272,18 @@ export function syntheticTraffic(config: SyntheticConfig): SyntheticDataset {
   const regionCum = cumulative(REGION_WEIGHT);
   const regionOf = new Uint8Array(N);
   for (let i = 0; i < N; i++) {
-    kind[i] = i < SAV0 ? 'person' : i < MER0 ? 'savings' : i < EMP0 ? 'merchant' : i < FR0 ? 'employer' : 'person';
+    kind[i] =
+      i < SAV0
+        ? 'person'
+        : i < MER0
+          ? 'savings'
+          : i < EMP0
+            ? 'merchant'
+            : i < GOV
+              ? 'employer'
+              : i === GOV
+                ? 'pension_fund'
+                : 'person';
     bankOf[i] = sample(bankCum, r.next());
     regionOf[i] = sample(regionCum, r.next());
     if (kind[i] === 'person') ageOf[i] = sample(i >= FR0 ? freshAgeCum : ageCum, r.next());
@@ -278,11 +293,19 @@ export function syntheticTraffic(config: SyntheticConfig): SyntheticDataset {
   const employerCum = cumulative(Array.from({ length: E }, (_, e) => 1 / (e + 1) ** 0.8));
   const employerOf = new Int32Array(N).fill(-1);
   const salaryOf = new Float64Array(N);
+  const pensionOf = new Float64Array(N);
+  // what a person lives on: how often they pay shops and friends follows it
+  const income = new Float64Array(P);
   for (let i = 0; i < P; i++) {
-    if (!r.chance(0.75)) continue;
-    employerOf[i] = EMP0 + sample(employerCum, r.next());
-    salaryOf[i] = tenge(Math.min(5_000_000, Math.max(85_000, r.lognormal(280_000, 0.45))));
+    const age = ageOf[i]!;
+    if (age === 5 || (age === 4 && r.chance(0.3))) pensionOf[i] = tenge(r.lognormal(110_000, 0.3));
+    else if (r.chance(age === 0 ? 0.55 : 0.85)) {
+      employerOf[i] = EMP0 + sample(employerCum, r.next());
+      salaryOf[i] = tenge(Math.min(5_000_000, Math.max(85_000, r.lognormal(280_000, 0.45))));
+    }
+    income[i] = salaryOf[i]! + pensionOf[i]! + 4_000_000;
   }
+  const incomeCum = cumulative(Array.from(income));
   const payday = Array.from({ length: E }, () => 1 + r.int(28));
   // savings accounts: each owned by an employed person, at another bank
   const savingsOf = new Int32Array(N).fill(-1);
@@ -468,6 +491,9 @@ export function syntheticTraffic(config: SyntheticConfig): SyntheticDataset {
     return n;
   };
   for (let m = 0; m < M; m++) fixed += payoutDays(m);
+  const pensioners: number[] = [];
+  for (let i = 0; i < P; i++) if (pensionOf[i]! > 0) pensioners.push(i);
+  for (let d = 0; d < days; d++) if (dayOfMonth[d] === PENSION_DAY) fixed += pensioners.length;
   const random = cfg.payments - fraud.length - fixed;
   if (random < cfg.payments * 0.3) {
     throw new RangeError(`too many accounts (${N}) for ${cfg.payments} payments: raise payments or lower accounts`);
@@ -507,6 +533,11 @@ export function syntheticTraffic(config: SyntheticConfig): SyntheticDataset {
         }
       }
     }
+    if (h === 8 && dayOfMonth[d] === PENSION_DAY) {
+      for (const i of pensioners) {
+        out.push({ f: GOV, t: i, a: pensionOf[i]!, at: t0 + Math.floor(sr.next() * HOUR), rail: 'ips' });
+      }
+    }
     if (h === 16 && d >= 1) {
       for (let m = 0; m < M; m++) {
         if (d % 7 !== m % 7) continue;
@@ -519,12 +550,12 @@ export function syntheticTraffic(config: SyntheticConfig): SyntheticDataset {
       const at = t0 + Math.floor(sr.next() * HOUR);
       const u = sr.next();
       if (u < 0.65) {
-        const payer = sr.int(P);
+        const payer = sample(incomeCum, sr.next());
         const m = MER0 + sample(merchantCum, sr.next());
         const a = Math.max(100, Math.round(sr.lognormal(4_000, 0.9) * 100));
         out.push({ f: payer, t: m, a, at, rail: railOf(a) });
-      } else if (u < 0.96) {
-        const payer = sr.int(P);
+      } else if (u < 0.985) {
+        const payer = sample(incomeCum, sr.next());
         const friend = (payer + 1 + Math.floor(hash01(seed, payer, sr.int(6)) * (P - 1))) % P;
         const a = tenge(Math.min(3_000_000, sr.lognormal(9_000, 1)));
         out.push({ f: payer, t: friend, a, at, rail: railOf(a) });

@@ -10,7 +10,7 @@ export const FRAUD_PATTERNS: readonly FraudPattern[] = ['ato', 'fan_in', 'fan_ou
 export type AccountLabel = 'normal' | 'victim' | 'mule' | 'fraudster';
 
 /** What the account is used for in normal traffic (mules and fraudsters are persons). */
-export type AccountKind = 'person' | 'savings' | 'merchant' | 'employer';
+export type AccountKind = 'person' | 'savings' | 'merchant' | 'employer' | 'pension_fund';
 
 export type AgeBand = '18-24' | '25-34' | '35-44' | '45-54' | '55-64' | '65+';
 export const AGE_BANDS: readonly AgeBand[] = ['18-24', '25-34', '35-44', '45-54', '55-64', '65+'];

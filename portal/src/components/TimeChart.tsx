@@ -24,6 +24,8 @@ interface Props {
   unit?: string;
 }
 
+const INTEGER_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
+
 const aligned = (times: readonly number[], values: Props['values']): uPlot.AlignedData => [
   times as number[],
   ...values.map((v) => v as (number | null)[]),
@@ -49,6 +51,8 @@ export function TimeChart({ label, testId, series, times, values, height = 220, 
       height,
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
+      // times in UTC, as everywhere in the portal
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [
         { stroke: '#5b6b7b', grid: { stroke: '#eceff3' } },
@@ -56,6 +60,8 @@ export function TimeChart({ label, testId, series, times, values, height = 220, 
           stroke: '#5b6b7b',
           grid: { stroke: '#eceff3' },
           size: 56,
+          // whole numbers only: payments and milliseconds
+          incrs: INTEGER_STEPS,
           values: (_u, ticks) => ticks.map((t) => (unit ? `${t} ${unit}` : String(t))),
         },
       ],

@@ -17,6 +17,7 @@ import {
   IpsAliasService,
   IpsBulk,
   IpsDisputes,
+  IpsNetDebitCaps,
   IpsReturns,
   IpsService,
   IpsTariffs,
@@ -188,7 +189,14 @@ export async function buildPlatform(config: Config): Promise<Platform> {
       return { id: op.id };
     },
   });
+  const ipsCaps = new IpsNetDebitCaps({
+    db,
+    ledger,
+    clock,
+    isParticipant: async (bic) => (await ipsLookup(bic)) !== undefined,
+  });
   const ips = new IpsService({
+    caps: ipsCaps,
     db,
     ledger,
     imts,
@@ -309,6 +317,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   merchantRoutes(http, merchants, {});
   disputeRoutes(http, ipsDisputes, { bicOf: async (id) => (await participants.cached(id))?.bic ?? null });
   ipsRoutes(http, ips, requestsToPay, ipsReturns, ipsTariffs, ipsBulk, {
+    caps: ipsCaps,
     bicOf: async (id) => (await participants.cached(id))?.bic ?? null,
     ids,
     clock,

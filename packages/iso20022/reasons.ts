@@ -24,6 +24,7 @@ export const STATUS_REASONS = {
   AM05: 'Duplication.',
   AM09: 'Amount received is not the amount agreed or expected.',
   AM12: 'Amount is invalid or missing.',
+  AM21: 'Transaction amount exceeds limits set by the clearing system (e.g. a net debit cap).',
   BE01: 'End customer identification is not consistent with the account number.',
   BE23: 'Phone number or other account proxy is not registered or invalid.',
   CURR: 'Currency of the payment is incorrect.',

@@ -6,6 +6,7 @@
 
 export * from './aliases/index.ts';
 export { type BulkView, IpsBulk } from './bulk.ts';
+export { IpsNetDebitCaps, ipsDay, type NetDebitCap } from './caps.ts';
 export * from './disputes/index.ts';
 export type { IpsPayment, IpsStatus } from './domain/payment.ts';
 export { IPS_MAX_AMOUNT, positionAccountId } from './domain/payment.ts';

@@ -126,5 +126,18 @@ CREATE TABLE ips_bulk_items (
   PRIMARY KEY (bulk_id, idx)
 )`,
     },
+    {
+      id: '006-net-debit-caps',
+      sql: () => `
+CREATE TABLE ips_net_debit_caps (
+  bic TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  cap BIGINT,
+  set_by TEXT NOT NULL,
+  set_at TEXT NOT NULL,
+  grounds TEXT NOT NULL,
+  PRIMARY KEY (bic, version)
+)`,
+    },
   ],
 };

@@ -5,6 +5,7 @@ import { readPaymentMessage, statusReport } from '../imts/index.ts';
 import {
   type Clock,
   DomainError,
+  formatAmount,
   hasRole,
   type IdGenerator,
   keepXmlBody,
@@ -13,6 +14,7 @@ import {
   xmlBodyOf,
 } from '../platform/index.ts';
 import type { IpsBulk } from './bulk.ts';
+import type { IpsNetDebitCaps, NetDebitCap } from './caps.ts';
 import { PAYMENT_TYPES } from './domain/tariff.ts';
 import type { RequestsToPay } from './requests.ts';
 import type { IpsReturns } from './returns.ts';
@@ -94,6 +96,16 @@ const RecallAnswer = Type.Object(
     accept: Type.Boolean(),
     rtrId: Type.Optional(Type.String({ minLength: 1, maxLength: 35 })),
     reason: Type.Optional(Code),
+  },
+  { additionalProperties: false },
+);
+const Bic = Type.String({ pattern: '^[A-Z0-9]{8}([A-Z0-9]{3})?$' });
+const CapBody = Type.Object(
+  {
+    cap: Type.Union([Type.String({ description: 'decimal tenge per IPS day' }), Type.Null()], {
+      description: 'null removes the cap',
+    }),
+    grounds: Type.String({ minLength: 1, maxLength: 500 }),
   },
   { additionalProperties: false },
 );
@@ -197,6 +209,7 @@ export function ipsRoutes(
     clock: Clock;
     bodyLimitBytes: number;
     validator?: Validator;
+    caps?: IpsNetDebitCaps;
   },
 ): void {
   const base = '/api/ips/v1';
@@ -667,5 +680,55 @@ export function ipsRoutes(
       schema: { tags, summary: 'Your IPS position: available, reserved, balance (tiyn)' },
     },
     async (req) => ips.position(await bicOf(req.principal!)),
+  );
+
+  const caps = deps.caps;
+  if (!caps) return;
+  const capView = (c: NetDebitCap) => ({ ...c, cap: c.cap === null ? null : formatAmount(c.cap) });
+  const usageView = async (bic: string) => {
+    const u = await caps.usage(bic);
+    return {
+      ...u,
+      cap: u.cap === null ? null : formatAmount(u.cap),
+      netDebit: formatAmount(u.netDebit),
+      left: u.left === null ? null : formatAmount(u.left),
+    };
+  };
+  app.put(
+    `${base}/caps/:bic`,
+    {
+      config: { auth: { roles: ['operator'] } },
+      schema: {
+        tags,
+        summary: 'Set, change or remove (null) a bank’s net debit cap per IPS day; applies at once, with grounds',
+        params: Type.Object({ bic: Bic }),
+        body: CapBody,
+      },
+    },
+    async (req) => {
+      const b = req.body as Static<typeof CapBody>;
+      const { bic } = req.params as { bic: string };
+      const cap = b.cap === null ? null : parseAmount(b.cap, { field: '/cap', allowZero: true });
+      return capView(await caps.set(bic, cap, { actor: req.principal!.participantId, grounds: b.grounds }));
+    },
+  );
+  app.get(
+    `${base}/caps`,
+    {
+      config: { auth: { roles: ['oversight'] } },
+      schema: { tags, summary: 'Every bank’s net debit cap and what it has used today' },
+    },
+    async () => ({ items: await Promise.all((await caps.list()).map((c) => usageView(c.bic))) }),
+  );
+  app.get(
+    `${base}/caps/mine`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: { tags, summary: 'Your net debit cap, what you have used of it today, and its history' },
+    },
+    async (req) => {
+      const bic = await bicOf(req.principal!);
+      return { ...(await usageView(bic)), history: (await caps.history(bic)).map(capView) };
+    },
   );
 }

@@ -10,6 +10,7 @@ import {
   notFound,
   type Queryable,
 } from '../platform/index.ts';
+import type { IpsNetDebitCaps } from './caps.ts';
 import { type DeliveryAnswer, deliver, type PayeeEndpoint } from './delivery.ts';
 import {
   type IpsPayment,
@@ -103,6 +104,8 @@ export interface IpsDeps {
     charge: (p: IpsPayment) => Promise<FeeCharge | undefined>;
     record: (tx: Queryable, paymentId: string, fee: FeeCharge, at: string) => Promise<void>;
   };
+  /** Per-participant net debit caps, reserved with each payment on the ledger. */
+  caps?: IpsNetDebitCaps;
   /** How long the payee bank has to answer, ms. Default 5,000. */
   answerTimeoutMs?: number;
   fetch?: typeof fetch;
@@ -133,6 +136,8 @@ export class IpsService {
   private readonly qrsInFlight = new Set<string>();
   /** What to record with a payment when it settles (a dynamic QR paid), by payment id. */
   private readonly onSettled = new Map<string, (tx: Queryable) => Promise<void>>();
+  /** The cap legs each payment in flight here reserved (none: empty), so concluding needs no lookup. */
+  private readonly capLegs = new Map<string, string[]>();
   /** Payer requests waiting for a later answer, by payment id. */
   private readonly waiting = new Map<string, (a: DeliveryAnswer) => void>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -289,6 +294,11 @@ export class IpsService {
     if (screening.decision === 'block') return this.record({ ...payment, status: 'rejected', reason: 'FRAD' });
 
     // Reserve first, record second: a crash between leaves a pending transfer the ledger expires.
+    // a safety net behind the sweep: the ledger voids it even if IPS never comes back
+    const timeoutSeconds = Math.ceil(this.timeoutMs / 1000) + 60;
+    const legs = this.d.caps
+      ? await this.d.caps.legs(id, payer.bic, payee.bic, payment.amount, timeoutSeconds)
+      : { transfers: [], ids: [] };
     const reserve = await this.d.ledger.submit([
       {
         id: reservationId(id),
@@ -298,19 +308,23 @@ export class IpsService {
         currency: 'KZT',
         code: 'ips.payment',
         reference: payment.endToEndId,
-        flags: { pending: true },
-        // a safety net behind the sweep: the ledger voids it even if IPS never comes back
-        timeoutSeconds: Math.ceil(this.timeoutMs / 1000) + 60,
+        flags: legs.transfers.length ? { pending: true, linked: true } : { pending: true },
+        timeoutSeconds,
       },
+      ...legs.transfers,
     ]);
-    const r = reserve[0]!;
-    if (!r.ok) {
-      if (r.reason === 'exists_with_different_fields') {
+    // in a linked chain the transfer that failed has its own reason, the others `linked_event_failed`
+    const failed = reserve.findIndex((x) => !x.ok && x.reason !== 'linked_event_failed');
+    const failure = reserve[failed];
+    if (failure && !failure.ok) {
+      if (failure.reason === 'exists_with_different_fields') {
         // a resend racing the first copy of this transaction
         throw new DomainError('conflict', `transaction ${t.txId} is being processed`, { reason: 'DUPL' });
       }
-      return this.record({ ...payment, status: 'rejected', reason: 'AM04' });
+      // the payer's position (AM04) or its net debit cap for the day (AM21: limit of the clearing system)
+      return this.record({ ...payment, status: 'rejected', reason: failed === 0 ? 'AM04' : 'AM21' });
     }
+    this.capLegs.set(id, legs.ids);
     // in a transaction: on SQLite it shares the turn's commit instead of an fsync of its own
     if (!(await this.d.db.transaction((tx) => store.insert(tx, payment)))) {
       throw new DomainError('conflict', `transaction ${t.txId} is being processed`, { reason: 'DUPL' });
@@ -432,14 +446,17 @@ export class IpsService {
     if (running) return running;
     const work = (async () => {
       const accept = a.txSts === 'ACCP' && this.d.clock.now().toISOString() < p.deadline;
-      const [r] = await this.d.ledger.submit([
-        {
-          id: `${reservationId(p.id)}:${accept ? 'post' : 'void'}`,
-          pendingId: reservationId(p.id),
-          code: accept ? 'ips.settle' : 'ips.release',
-          flags: accept ? { postPending: true } : { voidPending: true },
+      const legs = this.capLegs.get(p.id) ?? (await this.d.caps?.legsOf(p.id)) ?? [];
+      const resolve = [reservationId(p.id), ...legs].map((pendingId, i, all) => ({
+        id: `${pendingId}:${accept ? 'post' : 'void'}`,
+        pendingId,
+        code: accept ? 'ips.settle' : 'ips.release',
+        flags: {
+          ...(accept ? { postPending: true } : { voidPending: true }),
+          ...(i < all.length - 1 ? { linked: true } : {}),
         },
-      ]);
+      }));
+      const [r] = await this.d.ledger.submit(resolve);
       // whichever resolution won, the pending transfer's state says what happened
       const settled = r?.ok
         ? accept
@@ -472,7 +489,10 @@ export class IpsService {
       return decidedHere ? final : ((await store.get(this.d.db, p.id)) ?? final);
     })();
     this.concluding.set(p.id, work);
-    return work.finally(() => this.concluding.delete(p.id));
+    return work.finally(() => {
+      this.concluding.delete(p.id);
+      this.capLegs.delete(p.id);
+    });
   }
 
   /** Concludes overdue reservations: after a crash, or when the payer's request is gone. */

@@ -1,0 +1,129 @@
+import type { IdentifierKind } from '../domain/identifiers.ts';
+import { expiryMs, type ListStatus } from '../domain/lists.ts';
+import { nameBlockKeys, nameTokens } from '../domain/names.ts';
+import type { HitEntry, NameCandidate } from '../domain/screening.ts';
+
+/** An entry as screening needs it: no raw value, no reason, just what decides. */
+export interface IndexedEntry extends HitEntry {
+  id: string;
+  kind: IdentifierKind;
+  status: ListStatus;
+  expiresAtMs: number;
+  version: number;
+  /** Name-only entries: the skeleton tokens of the name. */
+  tokens?: readonly string[];
+}
+
+/** The state of one entry after a change, or its removal: what the index is fed with. */
+export interface IndexChange {
+  op: 'upsert' | 'remove';
+  version: number;
+  entryId: string;
+  mac: string;
+  kind: IdentifierKind;
+  value: string | null;
+  status: ListStatus;
+  holderName: string | null;
+  expiresAt: string | null;
+}
+
+/**
+ * The lists in memory, keyed by MAC: what screening reads, never the database. Fed at start from the entries
+ * table and then from the change log in version order; applying a change is idempotent (an entry keeps the
+ * highest version it has seen), so a replay over a snapshot converges on the same state.
+ */
+export class ListIndex {
+  /** MAC → its entries (one object when there is one, the common case, else an array). */
+  private readonly byMac = new Map<string, IndexedEntry | IndexedEntry[]>();
+  /** Name-only entries by block key (first letters of each word's skeleton). */
+  private readonly names = new Map<string, Set<IndexedEntry>>();
+  /** How many entries per kind: screening skips MACs of kinds nobody lists. */
+  private readonly kinds = new Map<IdentifierKind, number>();
+  private entries = 0;
+
+  get size(): number {
+    return this.entries;
+  }
+
+  /** Whether any entry of `kind` is indexed. */
+  has(kind: IdentifierKind): boolean {
+    return (this.kinds.get(kind) ?? 0) > 0;
+  }
+
+  /** Entries of one MAC, or undefined. */
+  get(mac: string): readonly IndexedEntry[] | undefined {
+    const v = this.byMac.get(mac);
+    if (v === undefined) return undefined;
+    return Array.isArray(v) ? v : [v];
+  }
+
+  apply(c: IndexChange): void {
+    const slot = this.byMac.get(c.mac);
+    const list = slot === undefined ? [] : Array.isArray(slot) ? slot : [slot];
+    const at = list.findIndex((e) => e.id === c.entryId);
+    const old = at >= 0 ? list[at] : undefined;
+    if (old && old.version >= c.version) return;
+    if (c.op === 'remove') {
+      if (!old) return;
+      list.splice(at, 1);
+      this.forget(old);
+    } else {
+      const e: IndexedEntry = {
+        id: c.entryId,
+        kind: c.kind,
+        status: c.status,
+        expiresAtMs: expiryMs(c.expiresAt),
+        version: c.version,
+      };
+      if (c.kind === 'name' && c.value !== null) e.tokens = nameTokens(c.value);
+      const holder = c.kind === 'name' ? c.value : c.holderName;
+      if (holder) e.holderTokens = c.kind === 'name' && e.tokens ? e.tokens : nameTokens(holder);
+      if (old) {
+        list[at] = e;
+        this.forget(old);
+      } else {
+        list.push(e);
+      }
+      this.remember(e);
+    }
+    if (list.length === 0) this.byMac.delete(c.mac);
+    else this.byMac.set(c.mac, list.length === 1 ? list[0]! : list);
+  }
+
+  private remember(e: IndexedEntry): void {
+    this.entries++;
+    this.kinds.set(e.kind, (this.kinds.get(e.kind) ?? 0) + 1);
+    if (e.tokens) {
+      for (const k of nameBlockKeys(e.tokens)) {
+        const set = this.names.get(k);
+        if (set) set.add(e);
+        else this.names.set(k, new Set([e]));
+      }
+    }
+  }
+
+  private forget(e: IndexedEntry): void {
+    this.entries--;
+    this.kinds.set(e.kind, (this.kinds.get(e.kind) ?? 1) - 1);
+    if (e.tokens) {
+      for (const k of nameBlockKeys(e.tokens)) {
+        const set = this.names.get(k);
+        set?.delete(e);
+        if (set?.size === 0) this.names.delete(k);
+      }
+    }
+  }
+
+  /** Name-only entries that share a block key with a name (skeleton tokens): the ones worth comparing. */
+  nameCandidates(tokens: readonly string[]): NameCandidate[] {
+    if (this.names.size === 0) return [];
+    const seen = new Set<IndexedEntry>();
+    for (const k of nameBlockKeys(tokens)) {
+      const set = this.names.get(k);
+      if (set) for (const e of set) seen.add(e);
+    }
+    const out: NameCandidate[] = [];
+    for (const e of seen) out.push({ status: e.status, expiresAtMs: e.expiresAtMs, tokens: e.tokens! });
+    return out;
+  }
+}

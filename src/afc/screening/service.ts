@@ -1,0 +1,232 @@
+import {
+  type AuditInput,
+  appendAudit,
+  type Clock,
+  type Db,
+  GroupCommit,
+  type IdGenerator,
+  invalid,
+  ulidGenerator,
+} from '../../platform/index.ts';
+import { type IdentifierKind, normalizeIdentifier } from '../domain/identifiers.ts';
+import type { Decision } from '../domain/lists.ts';
+import { nameTokens, normalizePersonName } from '../domain/names.ts';
+import { decide, type IdentifierHit, type Party, type PartyName, type Reason } from '../domain/screening.ts';
+import { screeningPhone, tryNormalize } from '../identifiers.ts';
+import type { AfcLists, ListActor } from '../lists/service.ts';
+
+/** One side of a payment as screening takes it: any of its identifiers and its name. */
+export interface PartyInput {
+  /** IBAN. */
+  account?: string | undefined;
+  /** IIN or BIN. */
+  iin?: string | undefined;
+  phone?: string | undefined;
+  /** Card token. */
+  card?: string | undefined;
+  /** IMEI of the device the payment was made from (debtor) or registered to (creditor). */
+  device?: string | undefined;
+  wallet?: string | undefined;
+  url?: string | undefined;
+  name?: string | undefined;
+  /** The party's bank (BIC): must be a known participant. */
+  bic?: string | undefined;
+}
+
+export interface ScreenPayment {
+  debtor?: PartyInput | undefined;
+  creditor?: PartyInput | undefined;
+  /** Minor units (tiyn). */
+  amount?: bigint | undefined;
+  /** The rail the payment goes by: ips, imts, ics, card, wallet, other. */
+  rail?: string | undefined;
+}
+
+export interface ScreenResult {
+  decision: Decision;
+  reasons: Reason[];
+  /** The list version the answer was given at. */
+  listVersion: number;
+}
+
+const IDENTIFIER_FIELDS: readonly (readonly [keyof PartyInput, IdentifierKind])[] = [
+  ['account', 'account'],
+  ['iin', 'iin'],
+  ['phone', 'phone'],
+  ['card', 'card'],
+  ['device', 'device'],
+  ['wallet', 'wallet'],
+  ['url', 'url'],
+];
+const PARTIES: readonly Party[] = ['debtor', 'creditor'];
+
+export interface AfcScreeningDeps {
+  lists: AfcLists;
+  db: Db;
+  clock: Clock;
+  ids?: IdGenerator;
+  /** Whether a BIC names a participant (unknown → 400 naming the field). */
+  knownBic?: (bic: string) => Promise<boolean>;
+}
+
+/**
+ * Screening of payments against the lists, in memory: no database read per check. `screen` is what the
+ * platform's own rails call (IPS); `screenFor` is the API's: it refuses malformed identifiers and unknown
+ * banks, and every answer that discloses list data (a hit) is audited before it leaves.
+ */
+export class AfcScreening {
+  private readonly lists: AfcLists;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly knownBic: ((bic: string) => Promise<boolean>) | undefined;
+  private readonly audits: GroupCommit<AuditInput>;
+
+  constructor(d: AfcScreeningDeps) {
+    this.lists = d.lists;
+    this.clock = d.clock;
+    this.ids = d.ids ?? ulidGenerator(d.clock);
+    this.knownBic = d.knownBic;
+    this.audits = new GroupCommit<AuditInput>(d.db, async (tx, items) => {
+      for (const a of items) await appendAudit(tx, a, d.clock);
+    });
+  }
+
+  /**
+   * Screens a payment against the lists in memory. Lenient by default (the platform's rails): an identifier
+   * that cannot be valid is on no list and is skipped; `strict` refuses it with a 400 naming the field.
+   */
+  screen(p: ScreenPayment, opts: { strict?: boolean } = {}): ScreenResult {
+    const strict = opts.strict === true;
+    const index = this.lists.index;
+    const mac = this.lists.mac;
+    const hits: IdentifierHit[] = [];
+    const names: PartyName[] = [];
+    for (const party of PARTIES) {
+      const input = p[party];
+      if (!input) continue;
+      for (const [prop, kind] of IDENTIFIER_FIELDS) {
+        const v = input[prop];
+        if (v === undefined) continue;
+        const field = `/${party}/${prop}`;
+        if (!strict && !index.has(kind)) continue;
+        const n = strict ? normalizeIdentifier(kind, v, field, screeningPhone) : tryNormalize(kind, v);
+        if (n === undefined || !index.has(kind)) continue;
+        const entries = index.get(mac.of(kind, n));
+        if (entries) hits.push({ party, field, kind, entries });
+      }
+      if (input.name !== undefined) {
+        const field = `/${party}/name`;
+        if (strict) normalizePersonName(input.name, field);
+        const tokens = nameTokens(input.name);
+        if (tokens.length > 0) names.push({ party, field, tokens, candidates: index.nameCandidates(tokens) });
+      }
+    }
+    const d = decide({ hits, names, nowMs: this.clock.nowMs() });
+    return { decision: d.decision, reasons: d.reasons, listVersion: this.lists.version };
+  }
+
+  /**
+   * A participant screens a payment (the API): strict identifiers, known banks; an answer with reasons is
+   * audited (who asked, the decision, the fields and MACs that hit) before it is returned.
+   */
+  async screenFor(caller: ListActor, p: ScreenPayment): Promise<ScreenResult & { id: string }> {
+    if (this.knownBic) {
+      for (const party of PARTIES) {
+        const bic = p[party]?.bic;
+        if (bic !== undefined && !(await this.knownBic(bic))) throw invalid(`/${party}/bic`, 'unknown participant');
+      }
+    }
+    const r = this.screen(p, { strict: true });
+    const id = this.ids.next('scr');
+    if (r.reasons.length > 0) {
+      await this.audits.add({
+        actor: caller.actor,
+        action: 'afc.screen.listed',
+        entity: 'afc_screening',
+        entityId: id,
+        details: {
+          participantId: caller.participantId,
+          decision: r.decision,
+          rail: p.rail ?? null,
+          amount: p.amount === undefined ? null : p.amount.toString(),
+          listVersion: r.listVersion,
+          reasons: r.reasons.map((x) => ({ code: x.code, field: x.field, status: x.status })),
+          macs: this.hitMacs(p, r.reasons),
+        },
+      });
+    }
+    return { id, ...r };
+  }
+
+  /** The MACs of the identifiers that gave reasons (the audit names them, never the raw values). */
+  private hitMacs(p: ScreenPayment, reasons: readonly Reason[]): string[] {
+    const out: string[] = [];
+    for (const r of reasons) {
+      if (r.kind === 'name') continue;
+      const prop = r.field.split('/')[2] as keyof PartyInput;
+      const v = p[r.party]?.[prop];
+      const n = v === undefined ? undefined : tryNormalize(r.kind, v);
+      if (n !== undefined) out.push(this.lists.mac.of(r.kind, n));
+    }
+    return out;
+  }
+}
+
+/** The fields of an IPS payment screening reads (structurally `IpsPayment`, without depending on IPS). */
+export interface IpsPaymentLike {
+  amount: bigint;
+  payerBic: string;
+  payeeBic: string;
+  creditorAccount: string;
+  alias: string | null;
+  document: unknown;
+}
+
+interface IsoParty {
+  nm?: string;
+  id?: { prvtId?: { othr?: { id?: string }[] }; orgId?: { othr?: { id?: string }[] } };
+}
+interface IsoAccount {
+  id?: { iban?: string; othr?: { id?: string } };
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const partyId = (p: IsoParty | undefined): string | undefined =>
+  str(p?.id?.prvtId?.othr?.[0]?.id) ?? str(p?.id?.orgId?.othr?.[0]?.id);
+
+/**
+ * The IPS hook (`Screening` in src/ips): the payment's creditor account, alias phone, debtor account, both
+ * parties' IINs/BINs and names as the pacs.008 (or the request to pay, the QR's merchant) states them.
+ * IPS refuses a `block` with FRAD; reasons are `<code> <field>`.
+ */
+export function ipsScreening(
+  screening: AfcScreening,
+): (p: IpsPaymentLike) => Promise<{ decision: Decision; reasons: string[] }> {
+  return async (p) => {
+    const doc = (p.document ?? {}) as {
+      dbtr?: IsoParty;
+      dbtrAcct?: IsoAccount;
+      cdtr?: IsoParty;
+      merchant?: { name?: string };
+      debtor?: { name?: string; iin?: string; account?: string };
+    };
+    const r = screening.screen({
+      rail: 'ips',
+      amount: p.amount,
+      debtor: {
+        account: str(doc.dbtrAcct?.id?.iban) ?? str(doc.dbtrAcct?.id?.othr?.id) ?? str(doc.debtor?.account),
+        iin: partyId(doc.dbtr) ?? str(doc.debtor?.iin),
+        name: str(doc.dbtr?.nm) ?? str(doc.debtor?.name),
+        bic: p.payerBic,
+      },
+      creditor: {
+        account: p.creditorAccount,
+        phone: p.alias ?? undefined,
+        iin: partyId(doc.cdtr),
+        name: str(doc.cdtr?.nm) ?? str(doc.merchant?.name),
+        bic: p.payeeBic,
+      },
+    });
+    return { decision: r.decision, reasons: r.reasons.map((x) => `${x.code} ${x.field}`) };
+  };
+}

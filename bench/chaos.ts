@@ -2,6 +2,7 @@
 const MODULES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   ledger: () => import('./chaos-ledger.ts'),
   imts: () => import('./chaos-imts.ts'),
+  ips: () => import('./chaos-ips.ts'),
 };
 
 const [name] = process.argv.slice(2).filter((a) => !a.startsWith('-'));

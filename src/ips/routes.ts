@@ -651,8 +651,15 @@ export function ipsRoutes(
     async (req) => {
       const p = req.principal!;
       const q = req.query as Static<typeof StatementQuery>;
-      const bic = oversees(p) && q.bic ? q.bic : await bicOf(p);
-      return tariffs.statement(bic, q.month);
+      if (oversees(p) && !q.bic) {
+        throw new DomainError('validation', 'name the bank whose statement you want', {
+          issues: [{ field: '/bic', message: 'required for oversight' }],
+        });
+      }
+      const own = oversees(p) ? undefined : await bicOf(p);
+      // a bank reads its own statement only; asking for another reads like an unknown one
+      if (own && q.bic && q.bic !== own) throw new DomainError('not-found', 'statement not found');
+      return tariffs.statement(own ?? q.bic!, q.month);
     },
   );
 

@@ -89,14 +89,27 @@ export const ipsStore = {
     return rows.map(toPayment);
   },
 
-  /** Status and decision time of the payments created since `since` (for the monitor). */
-  async since(
+  /** Counts by status and rejection reason, and by minute, of the payments created since `since` (the monitor). */
+  async outcomes(
+    q: Queryable,
+    since: string,
+  ): Promise<{ minute: string; status: string; reason: string | null; n: bigint }[]> {
+    return q.query(
+      `SELECT SUBSTR(created_at, 1, 16) AS minute, status, reason, COUNT(*) AS n FROM ips_payments
+       WHERE created_at >= $1 GROUP BY SUBSTR(created_at, 1, 16), status, reason ORDER BY minute`,
+      [since],
+    );
+  },
+
+  /** Receipt and decision times of the newest settled payments since `since`, at most `limit`. */
+  async decisionTimes(
     q: Queryable,
     since: string,
     limit: number,
-  ): Promise<{ status: string; reason: string | null; created_at: string; updated_at: string }[]> {
+  ): Promise<{ created_at: string; updated_at: string }[]> {
     return q.query(
-      `SELECT status, reason, created_at, updated_at FROM ips_payments WHERE created_at >= $1 ORDER BY created_at LIMIT $2`,
+      `SELECT created_at, updated_at FROM ips_payments WHERE created_at >= $1 AND status = 'settled'
+       ORDER BY created_at DESC LIMIT $2`,
       [since, limit],
     );
   },

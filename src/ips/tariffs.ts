@@ -53,6 +53,8 @@ export class IpsTariffs {
   private readonly ids: IdGenerator;
   private readonly operator: () => Promise<{ id: string }>;
   private cache: Tariff[] | undefined;
+  /** When the cache was read: re-read after a second, so tariffs published by another process apply too. */
+  private loadedAt = -Infinity;
 
   constructor(deps: {
     db: Db;
@@ -69,9 +71,13 @@ export class IpsTariffs {
   }
 
   async all(): Promise<Tariff[]> {
-    this.cache ??= (await this.db.query<TariffRow>('SELECT * FROM ips_tariffs ORDER BY valid_from, created_at')).map(
-      toTariff,
-    );
+    const now = this.clock.nowMs();
+    if (!this.cache || now - this.loadedAt >= 1000) {
+      this.cache = (await this.db.query<TariffRow>('SELECT * FROM ips_tariffs ORDER BY valid_from, created_at')).map(
+        toTariff,
+      );
+      this.loadedAt = now;
+    }
     return this.cache;
   }
 

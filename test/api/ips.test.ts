@@ -423,6 +423,15 @@ for (const engine of engines()) {
       assert.equal(m.body.total, m.body.settled + m.body.rejected + m.body.inFlight);
       assert.ok(m.body.reasons.AM04 >= 1 && m.body.reasons.AB05 >= 1, JSON.stringify(m.body.reasons));
       assert.ok(m.body.decisionMs.p50 <= m.body.decisionMs.p99 && m.body.decisionMs.p99 <= m.body.decisionMs.max);
+      assert.equal(
+        m.body.perMinute.reduce(
+          (n: number, x: { settled: number; rejected: number; inFlight: number }) =>
+            n + x.settled + x.rejected + x.inFlight,
+          0,
+        ),
+        m.body.total,
+      );
+      assert.equal(m.body.decisionMs.sample, m.body.settled);
       assert.equal((await t.call('GET', `${I}/stats`, { token: banks[0]!.token })).status, 403);
     });
 
@@ -458,6 +467,13 @@ for (const engine of engines()) {
       const statement = async (who: { token: string }) =>
         (await t.call('GET', `${I}/fees/statement?month=${month}`, { token: who.token })).body;
       const aBefore = BigInt((await statement(a!)).total);
+      // oversight names the bank; a bank reads only its own
+      const noBank = await t.call('GET', `${I}/fees/statement?month=${month}`, { cookie: operator });
+      assert.deepEqual([noBank.status, noBank.body.errors?.[0]?.field], [400, '/bic']);
+      const ofA = await t.call('GET', `${I}/fees/statement?month=${month}&bic=${a!.bic}`, { cookie: operator });
+      assert.equal(ofA.body.total, (await statement(a!)).total);
+      const other = await t.call('GET', `${I}/fees/statement?month=${month}&bic=${b!.bic}`, { token: a!.token });
+      assert.equal(other.status, 404);
       // C2C 100.00: 0.50 + 0.10 % = 0.60 to the payer's bank
       const r = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '100.00') });
       assert.equal(r.body.txInfAndSts[0].txSts, 'ACSC', JSON.stringify(r.body));

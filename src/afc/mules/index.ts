@@ -1,6 +1,7 @@
 /** Mule-network detection over the payment graph: the public interface of src/afc/mules. */
 export { type Chains, chainsFrom } from './chains.ts';
 export { type Communities, communities } from './communities.ts';
+export { type FraudDemoOptions, type FraudDemoResult, formatFraudDemo, fraudDemo } from './demo.ts';
 export {
   DEFAULT_THRESHOLDS,
   detectInGraph,

@@ -330,7 +330,10 @@ export function examplePacs008(): Message<'pacs.008.001.09'> {
           cdtr: { nm: 'ТОО «Ромашка»', id: { orgId: { othr: [{ id: '990140000123', schmeNm: { cd: 'TXID' } }] } } },
           cdtrAcct: { id: { iban: 'KZ86125KZT5004100100' } },
           purp: { prtry: '911' },
-          rmtInf: { ustrd: ['Оплата по договору №1 от 01.01.2025'] },
+          rmtInf: {
+            ustrd: ['Оплата по договору №1 от 01.01.2025'],
+            strd: [{ rfrdDocInf: [{ tp: { cdOrPrtry: { cd: 'CINV' } }, nb: 'INV-2025-0042', rltdDt: '2025-01-15' }] }],
+          },
         },
       ],
     },

@@ -19,7 +19,7 @@ import { PAYMENT_TYPES } from './domain/tariff.ts';
 import type { RequestsToPay } from './requests.ts';
 import type { IpsReturns } from './returns.ts';
 import type { InstantInstruction, IpsService, IpsTxStatus } from './service.ts';
-import type { IpsTariffs } from './tariffs.ts';
+import { type IpsTariffs, isB2b } from './tariffs.ts';
 
 const oversees = (p: Principal) => hasRole(p, ['oversight']);
 
@@ -194,6 +194,7 @@ interface Tx {
   intrBkSttlmAmt: { amount: bigint; ccy: string };
   cdtrAgt?: { finInstnId: { bicfi?: string } };
   cdtrAcct?: { id?: { othr?: { id: string }; iban?: string }; prxy?: { id: string } };
+  rmtInf?: { strd?: { rfrdDocInf?: { nb?: string }[] }[] };
 }
 
 export function ipsRoutes(
@@ -263,6 +264,13 @@ export function ipsRoutes(
         });
       }
       const t = txs[0]!;
+      // B2B (IPS-5): a supplier or trade payment names the invoice it pays, for the payee's reconciliation
+      if (isB2b(t.pmtTpInf?.ctgyPurp?.cd) && !t.rmtInf?.strd?.some((s) => s.rfrdDocInf?.some((d) => d.nb))) {
+        throw new DomainError('validation', 'a B2B payment names the invoice it pays', {
+          reason: 'FF01',
+          issues: [{ field: '/cdtTrfTxInf/0/rmtInf/strd/0/rfrdDocInf/0/nb', message: 'invoice number required' }],
+        });
+      }
       const alias = t.cdtrAcct?.prxy?.id;
       const account = t.cdtrAcct?.id?.iban ?? t.cdtrAcct?.id?.othr?.id;
       const instruction: InstantInstruction = {

@@ -30,11 +30,20 @@ const toTariff = (r: TariffRow): Tariff => ({
 });
 
 /** What a payment is, for its tariff: read off its stored document, so a restart charges the same. */
+/** Supplier and trade payments between companies (category purpose SUPP, TRAD) are B2B. */
+export const isB2b = (categoryPurpose: string | undefined): boolean =>
+  categoryPurpose === 'SUPP' || categoryPurpose === 'TRAD';
+
 export function paymentTypeOf(document: unknown): PaymentType {
-  const d = (document ?? {}) as { qr?: unknown; requestToPay?: unknown; pmtTpInf?: { ctgyPurp?: { prtry?: string } } };
+  const d = (document ?? {}) as {
+    qr?: unknown;
+    requestToPay?: unknown;
+    pmtTpInf?: { ctgyPurp?: { prtry?: string; cd?: string } };
+  };
   if (d.qr !== undefined) return 'c2b';
   if (d.requestToPay !== undefined) return 'rtp';
   if (d.pmtTpInf?.ctgyPurp?.prtry === 'ME2ME') return 'me2me';
+  if (isB2b(d.pmtTpInf?.ctgyPurp?.cd)) return 'b2b';
   return 'c2c';
 }
 

@@ -435,6 +435,27 @@ for (const engine of engines()) {
       assert.equal((await t.call('GET', `${I}/stats`, { token: banks[0]!.token })).status, 403);
     });
 
+    it('B2B: a supplier payment names its invoice; the payee bank receives it; without one it is 400, nothing moves', async () => {
+      const [a, b] = banks;
+      const b2b = (invoice?: string) => {
+        const m = pacs008(a!.bic, b!.bic, '250.00');
+        const tx = m.cdtTrfTxInf[0]! as Record<string, unknown>;
+        tx.pmtTpInf = { ctgyPurp: { cd: 'SUPP' } };
+        if (invoice) tx.rmtInf = { strd: [{ rfrdDocInf: [{ tp: { cdOrPrtry: { cd: 'CINV' } }, nb: invoice }] }] };
+        return m;
+      };
+      const before = await position(a!);
+      const bad = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: b2b() });
+      assert.equal(bad.status, 400, JSON.stringify(bad.body));
+      assert.equal(bad.body.errors[0].field, '/cdtTrfTxInf/0/rmtInf/strd/0/rfrdDocInf/0/nb');
+      assert.deepEqual(await position(a!), before);
+      const seen = payee.received.length;
+      const ok = await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: b2b('INV-2026-0042') });
+      assert.equal(ok.body.txInfAndSts[0].txSts, 'ACSC', JSON.stringify(ok.body));
+      const delivered = payee.received.slice(seen).map((r) => r.body);
+      assert.ok(delivered.some((body) => body.includes('INV-2026-0042')));
+    });
+
     it('tariffs: published with history, fees charged to the right bank, C2B free for the payer, monthly statement', async () => {
       const [a, b] = banks;
       const operator = await t.login('operator');

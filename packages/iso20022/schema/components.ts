@@ -11,6 +11,7 @@ import {
   BICFIIdentifier,
   CountryCode,
   DocumentType3Code,
+  DocumentType6Code,
   ExternalCashClearingSystem1Code,
   ExternalCode4,
   ExternalLocalInstrument1Code,
@@ -165,11 +166,24 @@ const CreditorReferenceInformation2 = seq('CreditorReferenceInformation2', [
   ),
   opt('Ref', Max35Text),
 ]);
+/** The document paid: for B2B, the invoice (Tp CINV, its number and date). */
+const ReferredDocumentInformation7 = seq('ReferredDocumentInformation7', [
+  opt(
+    'Tp',
+    seq('ReferredDocumentType4', [
+      one('CdOrPrtry', choice('ReferredDocumentType3Choice', [one('Cd', DocumentType6Code), one('Prtry', Max35Text)])),
+      opt('Issr', Max35Text),
+    ]),
+  ),
+  opt('Nb', Max35Text),
+  opt('RltdDt', ISODate),
+]);
 export const RemittanceInformation16 = seq('RemittanceInformation16', [
   many('Ustrd', Max140Text),
   many(
     'Strd',
     seq('StructuredRemittanceInformation16', [
+      many('RfrdDocInf', ReferredDocumentInformation7),
       opt('CdtrRefInf', CreditorReferenceInformation2),
       many('AddtlRmtInf', Max140Text, 3),
     ]),

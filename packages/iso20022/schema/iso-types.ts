@@ -57,6 +57,12 @@ export const DocumentType3Code = code(
   ['RADM', 'RPIN', 'FXDR', 'DISP', 'PUOR', 'SCOR'],
   ['RADM', 'RPIN', 'FXDR', 'DISP', 'PUOR', 'SCOR'],
 );
+/** What a referred document is: a commercial invoice (CINV) for B2B payments, and its relatives. */
+export const DocumentType6Code = code(
+  'DocumentType6Code',
+  ['MSIN', 'CNFA', 'DNFA', 'CINV', 'CREN', 'DEBN', 'HIRI', 'SBIN', 'CMCN', 'SOAC', 'DISP', 'BOLD', 'VCHR', 'AROI', 'TSUT', 'PUOR'],
+  ['CINV', 'CREN', 'DEBN', 'CMCN', 'SOAC', 'PUOR', 'VCHR'],
+);
 /** Request to pay asks for a credit transfer, never a cheque. */
 export const PaymentMethod7Code = code('PaymentMethod7Code', ['CHK', 'TRF'], ['TRF']);
 export const CancellationIndividualStatus1Code = code(

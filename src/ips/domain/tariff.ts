@@ -3,7 +3,7 @@
  * a cap, charged to one of the two banks. C2B is free for the payer: its fee is always the payee's bank's
  * (the merchant's acquirer), which passes it on by its own merchant tariff.
  */
-export const PAYMENT_TYPES = ['c2c', 'c2b', 'me2me', 'rtp'] as const;
+export const PAYMENT_TYPES = ['c2c', 'c2b', 'me2me', 'rtp', 'b2b'] as const;
 export type PaymentType = (typeof PAYMENT_TYPES)[number];
 
 export interface Tariff {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { createValidator } from '../packages/iso20022/index.ts';
+import { AfcLists, AfcScreening, afcListsMigrations, afcRoutes, ipsScreening } from './afc/index.ts';
 import { seedDemoWorld } from './demo/index.ts';
 import { IcsService, icsMigrations, icsRoutes } from './ics/index.ts';
 import { ImtsService, imtsMigrations, imtsRoutes } from './imts/index.ts';
@@ -84,6 +85,7 @@ export const ALL_MIGRATIONS = [
   ipsAliasMigrations,
   ipsMerchantsMigrations,
   ipsDisputesMigrations,
+  afcListsMigrations,
 ];
 
 export interface Platform {
@@ -95,6 +97,7 @@ export interface Platform {
   imts: ImtsService;
   ics: IcsService;
   ips: IpsService;
+  afc: { lists: AfcLists; screening: AfcScreening };
   bus: EventBus;
   dispatcher: OutboxDispatcher;
   http: FastifyInstance;
@@ -195,6 +198,25 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     clock,
     isParticipant: async (bic) => (await ipsLookup(bic)) !== undefined,
   });
+  // Anti-Fraud Center: lists in memory (loaded before anything screens), screening for IPS and the API
+  const afcLists = new AfcLists({
+    db,
+    clock,
+    ids,
+    logger,
+    recipients: async () =>
+      (await participants.list({ status: 'active' }))
+        .filter((p) => p.roles.includes('fraud_reporter'))
+        .map((p) => p.id),
+  });
+  await afcLists.start();
+  const afcScreening = new AfcScreening({
+    lists: afcLists,
+    db,
+    clock,
+    ids,
+    knownBic: async (bic) => (await participants.byBic(bic)) !== undefined,
+  });
   const ips = new IpsService({
     caps: ipsCaps,
     db,
@@ -221,6 +243,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     },
     markQrPaid: (qrId, paymentId, tx) => merchants.markPaid(qrId, paymentId, tx),
     fees: ipsTariffs,
+    screen: ipsScreening(afcScreening),
     answerTimeoutMs: config.ipsAnswerTimeoutMs,
   });
   const requestsToPay = new RequestsToPay({ db, ips, clock, ids, lookup: ipsLookup });
@@ -324,6 +347,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     bodyLimitBytes: config.bodyLimitBytes,
     ...(validator ? { validator } : {}),
   });
+  afcRoutes(http, afcLists, afcScreening);
   auditRoutes(http, db);
   dashboardRoutes(http, {
     version: VERSION,
@@ -362,6 +386,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     imts,
     ics,
     ips,
+    afc: { lists: afcLists, screening: afcScreening },
     bus,
     dispatcher,
     http,
@@ -372,6 +397,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
       await ipsBulk.idle();
       await ips.stop();
       await aliases.stop();
+      await afcLists.stop();
       await ics.stop();
       await http.close();
       await dispatcher.stop();

@@ -27,7 +27,12 @@ async function setup(engine: 'sqlite' | 'postgres') {
   await migrate(t.db, [auditMigrations, eventsMigrations, webhooksMigrations, afcListsMigrations]);
   const clock = new ManualClock();
   const recipients = ['ptc_bank', 'ptc_mno'];
-  const lists = new AfcLists({ db: t.db, clock, recipients: async () => recipients, options: { pollMs: 0 } });
+  const lists = new AfcLists({
+    db: t.db,
+    clock,
+    recipients: async () => recipients,
+    options: { pollMs: 0, sweepMs: 0 },
+  });
   await lists.start();
   const screening = new AfcScreening({ lists, db: t.db, clock });
   const audits = async (action: string) => listAudit(t.db, { action, limit: 1000 });
@@ -389,7 +394,7 @@ for (const engine of engines()) {
 
     it('another process sharing the database catches up from the change log; the MAC key is shared', async () => {
       const t = await setup(engine);
-      const other = new AfcLists({ db: t.db, clock: t.clock, options: { pollMs: 0 } });
+      const other = new AfcLists({ db: t.db, clock: t.clock, options: { pollMs: 0, sweepMs: 0 } });
       try {
         await t.lists.addEntries(OPERATOR, [{ kind: 'iin', value: iin(50), status: 'suspect', source: 'inc_G' }]);
         await other.start();

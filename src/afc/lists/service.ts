@@ -108,6 +108,8 @@ export interface AfcListsOptions {
   pollMs?: number;
   /** Entries per page of the full download and the delta feed, at most. Default 10,000. */
   maxPage?: number;
+  /** How often expired entries are removed (as changes), ms; 0 turns the sweep off. Default 60,000. */
+  sweepMs?: number;
 }
 
 export interface AfcListsDeps {
@@ -115,7 +117,10 @@ export interface AfcListsDeps {
   clock: Clock;
   ids?: IdGenerator;
   logger?: Logger;
-  /** Participants told of every change by an `afc.list.changed` webhook (those receiving the lists). */
+  /**
+   * Participants told of every change by an `afc.list.changed` webhook (those receiving the lists). Read
+   * outside transactions and kept for 10 s: a change in a caller's transaction uses the list last read.
+   */
   recipients?: () => Promise<string[]>;
   options?: AfcListsOptions;
 }
@@ -167,7 +172,10 @@ export class AfcLists {
   private readonly logger: Logger | undefined;
   private readonly recipients: (() => Promise<string[]>) | undefined;
   private readonly pollMs: number;
+  private readonly sweepMs: number;
   readonly maxPage: number;
+  private recipientIds: string[] = [];
+  private recipientsAt = Number.NEGATIVE_INFINITY;
   readonly index = new ListIndex();
   private key: IdentifierMac | undefined;
   private applied = 0;
@@ -176,6 +184,8 @@ export class AfcLists {
   private pending: Promise<void> | undefined;
   private running: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<unknown> = Promise.resolve();
   private started = false;
   private stopped = false;
 
@@ -187,6 +197,7 @@ export class AfcLists {
     this.recipients = d.recipients;
     this.pollMs = d.options?.pollMs ?? 250;
     this.maxPage = d.options?.maxPage ?? 10_000;
+    this.sweepMs = d.options?.sweepMs ?? 60_000;
   }
 
   /** The MAC key (after `start`). */
@@ -232,12 +243,21 @@ export class AfcLists {
       }, this.pollMs);
       this.timer.unref();
     }
+    if (this.sweepMs > 0) {
+      this.sweeper = setInterval(() => {
+        this.sweeping = this.purgeExpired().catch((err) => this.logger?.error({ err }, 'AFC list expiry failed'));
+      }, this.sweepMs);
+      this.sweeper.unref();
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.sweeper) clearInterval(this.sweeper);
     this.timer = undefined;
+    this.sweeper = undefined;
+    await this.sweeping;
     await this.running;
   }
 
@@ -529,6 +549,11 @@ export class AfcLists {
     plan: (tx: Queryable) => Promise<Planned[]>,
   ): Promise<ListWriteResult> {
     if (!this.started) throw new DomainError('unavailable', 'the AFC lists are not started');
+    if (!tx && this.recipients && this.clock.nowMs() - this.recipientsAt > 10_000) {
+      this.recipientIds = await this.recipients();
+      this.recipientsAt = this.clock.nowMs();
+    }
+    const recipients = this.recipientIds;
     const work = async (t: Queryable): Promise<ListWriteResult> => {
       const audit = await appendAudit(
         t,
@@ -573,7 +598,7 @@ export class AfcLists {
       const last = first + planned.length - 1;
       const summary = { fromVersion: first, toVersion: last, count: planned.length, auditSeq: Number(audit.seq) };
       await recordEvent(t, { type: 'afc.list.changed', data: summary, key: 'afc.lists' }, this.ids, this.clock);
-      for (const participantId of (await this.recipients?.()) ?? []) {
+      for (const participantId of recipients) {
         await enqueueWebhook(
           t,
           { participantId, eventType: 'afc.list.changed', payload: summary, idempotencyKey: `afc.list:${last}` },

@@ -1,0 +1,49 @@
+/**
+ * Anti-Fraud Center (AFC): suspects and fraudsters lists keyed by pseudonymised identifiers, their delta
+ * feed, and real-time screening of payments against them.
+ */
+export {
+  IDENTIFIER_KINDS,
+  type IdentifierKind,
+  isValidIban,
+  isValidIinBin,
+  luhnValid,
+  MAC_PATTERN,
+} from './domain/identifiers.ts';
+export {
+  DECISION_OF,
+  DECISIONS,
+  type Decision,
+  effectiveStatus,
+  LIST_STATUSES,
+  type ListStatus,
+} from './domain/lists.ts';
+export { jaroWinkler, NAME_MATCH_THRESHOLD, nameSimilarity, nameTokens, transliterate } from './domain/names.ts';
+export type { Party, Reason, ReasonCode } from './domain/screening.ts';
+export { IdentifierMac, normalize as normalizeIdentifier, normalizePhone } from './identifiers.ts';
+export { afcListsMigrations } from './lists/migrations.ts';
+export {
+  AfcLists,
+  type AfcListsDeps,
+  type AfcListsOptions,
+  type EntryInput,
+  type IdentifierInput,
+  LIST_READERS,
+  type ListActor,
+  type ListChangeView,
+  type ListEntryView,
+  type ListWriteResult,
+  listActorOf,
+  RAW_READERS,
+  SYSTEM_ACTOR,
+} from './lists/service.ts';
+export { type AfcRouteDeps, afcRoutes } from './routes.ts';
+export {
+  AfcScreening,
+  type AfcScreeningDeps,
+  type IpsPaymentLike,
+  ipsScreening,
+  type PartyInput,
+  type ScreenPayment,
+  type ScreenResult,
+} from './screening/service.ts';

@@ -204,6 +204,10 @@ export class BankSimulator {
 
   private server: Server | undefined;
   private url: string | undefined;
+  /** Whether this bank receives webhooks (and so answers IPS deliveries). */
+  get receiving(): boolean {
+    return this.url !== undefined;
+  }
   private secrets: string[] = [];
   private webhookEndpointId: string | undefined;
   private readonly seen = new Map<string, number>();

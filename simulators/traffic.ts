@@ -1,8 +1,9 @@
 /**
- * Demo traffic: one simulated bank host per demo bank, paying each other through IMTS at a set rate —
+ * Demo traffic: one simulated bank host per demo bank, paying each other through IMTS and IPS at a set rate —
  * mostly small payments, some urgent, now and then one larger than the sender's available balance (it
  * queues until incoming payments cover it, or the bank cancels it), now and then one to an unknown BIC
- * (rejected RC01) — with a one-line summary every few seconds.
+ * (rejected RC01); a share goes as instant payments through IPS, on positions the banks fund from IMTS at the
+ * start, answered by the payee banks' simulators — with a one-line summary every few seconds.
  *
  * Bounded: every request goes to the given platform (its origin, no redirects); the banks' webhook
  * receivers listen on 127.0.0.1 only; the run stops on its duration or signal, one of which is required.
@@ -31,6 +32,8 @@ export interface DemoTrafficOptions {
   unknownEvery?: number;
   /** Share of urgent payments (0..1). Default 0.1. */
   urgentShare?: number;
+  /** Share of payments sent as instant payments through IPS (0..1). Default 0.3; needs the webhook receivers. */
+  instantShare?: number;
   /** Share of payments sent as ISO 20022 XML rather than JSON (0..1). Default 0.2. */
   xmlShare?: number;
   /** Banks cancel their payments queued longer than this. Default 20 s; 0 never. */
@@ -53,8 +56,10 @@ export interface DemoTrafficReport {
   /** Prefix of every MsgId (and TxId) of this run. */
   runId: string;
   banks: { bic: string; name: string }[];
-  /** Payment messages sent. */
+  /** Payments answered (IMTS messages and IPS payments). */
   sent: number;
+  /** The IPS part: instant payments answered, settled and rejected (also counted in the totals). */
+  instant: { sent: number; settled: number; rejected: number };
   settled: number;
   /** Still queued at the end. */
   queued: number;
@@ -149,6 +154,23 @@ export async function runDemoTraffic(opts: DemoTrafficOptions): Promise<DemoTraf
     await Promise.allSettled(banks.map((b) => b.sim.close()));
     throw e;
   }
+  // IPS runs on prefunded positions: each bank moves a slice of its settlement balance there (IMTS must be open)
+  let instantShare = opts.instantShare ?? 0.3;
+  // a payee bank without a receiver cannot answer deliveries: its instant payments would all time out
+  if (!banks.every((b) => b.sim.receiving)) instantShare = 0;
+  if (instantShare > 0) {
+    try {
+      for (const b of banks) {
+        const balance = await b.sim.settlementBalance();
+        const slice = balance / 4n < 100_000_000_00n ? balance / 4n : 100_000_000_00n;
+        if (slice > 0n) await b.sim.fundInstantPosition(slice);
+      }
+    } catch (e) {
+      log(`  IPS positions not funded (${(e as Error).message}): instant payments off`);
+      instantShare = 0;
+    }
+  }
+  const instant = { sent: 0, settled: 0, rejected: 0 };
   log(
     `demo traffic ${runId}: ${rate}/s between ${banks.map((b) => b.sim.bic).join(', ')}` +
       (opts.durationSeconds ? ` for ${opts.durationSeconds}s` : ' until stopped'),
@@ -170,9 +192,14 @@ export async function runDemoTraffic(opts: DemoTrafficOptions): Promise<DemoTraf
   const totals = (): BankStats => {
     const t = { ...banks[0]!.sim.stats };
     for (const k of Object.keys(t) as (keyof BankStats)[]) t[k] = banks.reduce((s, b) => s + b.sim.stats[k], 0);
+    t.submitted += instant.sent;
+    t.settled += instant.settled;
+    t.rejected += instant.rejected;
+    t.errors += instantErrors;
     return t;
   };
   let skipped = 0;
+  let instantErrors = 0;
   let issued = 0;
   let failures = 0;
   const inFlight = new Set<Promise<void>>();
@@ -187,6 +214,24 @@ export async function runDemoTraffic(opts: DemoTrafficOptions): Promise<DemoTraf
     const unknown = unknownEvery > 0 && n % unknownEvery === 0;
     const large = !unknown && largeEvery > 0 && n % largeEvery === 0;
     const to = pick(others);
+    if (!unknown && !large && random() < instantShare) {
+      const t0 = performance.now();
+      try {
+        const a = await from.sim.payInstant({
+          from: pick(from.retail).id,
+          to: { bic: to.sim.bic, account: pick(to.retail).id },
+          amount: logUniform(100, 200_000),
+        });
+        instant.sent++;
+        if (a.status === 'ACSC') instant.settled++;
+        else instant.rejected++;
+        record(performance.now() - t0);
+      } catch (e) {
+        instantErrors++;
+        if (++failures <= 5) log(`  instant payment failed: ${(e as Error).message}`);
+      }
+      return;
+    }
     try {
       const amount = large
         ? (await from.sim.settlementBalance()) + logUniform(10_000, 2_000_000)
@@ -224,7 +269,8 @@ export async function runDemoTraffic(opts: DemoTrafficOptions): Promise<DemoTraf
     return (
       `${final ? 'demo traffic done' : 'demo traffic'} ${((now - started) / 1000).toFixed(0)}s: ` +
       `sent ${t.submitted} (${perSec}/s) settled ${t.settled} queued ${t.queued} rejected ${t.rejected} ` +
-      `cancelled ${t.cancelled} errors ${t.errors}${skipped ? ` skipped ${skipped}` : ''} | ` +
+      `cancelled ${t.cancelled} errors ${t.errors}${skipped ? ` skipped ${skipped}` : ''} ` +
+      `(IPS ${instant.sent}: settled ${instant.settled}) | ` +
       `p50 ${percentile(lat, 50).toFixed(1)} ms p99 ${percentile(lat, 99).toFixed(1)} ms`
     );
   };
@@ -307,6 +353,7 @@ export async function runDemoTraffic(opts: DemoTrafficOptions): Promise<DemoTraf
     runId,
     banks: banks.map((b) => ({ bic: b.sim.bic, name: b.sim.name })),
     sent: t.submitted,
+    instant,
     settled: t.settled,
     queued: t.queued,
     rejected: t.rejected,

@@ -8,6 +8,7 @@ import { IcsPaymentsPage } from './pages/ics/IcsPaymentsPage.tsx';
 import { ImtsMonitorPage } from './pages/imts/ImtsMonitorPage.tsx';
 import { ImtsPaymentsPage } from './pages/imts/ImtsPaymentsPage.tsx';
 import { AliasSearchPage } from './pages/ips/AliasSearchPage.tsx';
+import { DisputesPage } from './pages/ips/DisputesPage.tsx';
 import { IpsPaymentsPage } from './pages/ips/IpsPaymentsPage.tsx';
 import { MerchantsPage } from './pages/ips/MerchantsPage.tsx';
 import { TariffsPage } from './pages/ips/TariffsPage.tsx';
@@ -20,6 +21,7 @@ import {
   canMonitorIps,
   canReadTariffs,
   canSearchAliases,
+  canUseDisputes,
   canUseIcs,
   canUseImts,
   canUseIps,
@@ -97,6 +99,7 @@ export function App() {
             (route === 'ips-monitor' && !canMonitorIps(me)) ||
             (route === 'ips-aliases' && !canSearchAliases(me)) ||
             (route === 'ips-tariffs' && !canReadTariffs(me)) ||
+            (route === 'ips-disputes' && !canUseDisputes(me)) ||
             (route === 'merchants' && !canAcquireMerchants(me))
           ? 'dashboard'
           : route === 'ics-cycles' && !detail
@@ -121,6 +124,7 @@ export function App() {
       )}
       {effective === 'ips-aliases' && <AliasSearchPage me={me} />}
       {effective === 'ips-tariffs' && <TariffsPage me={me} />}
+      {effective === 'ips-disputes' && <DisputesPage me={me} disputeId={detail} query={query} />}
       {effective === 'merchants' && <MerchantsPage me={me} merchantId={detail} />}
     </Shell>
   );

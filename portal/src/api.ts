@@ -1,11 +1,13 @@
 import type {
   AliasClaim,
+  CapUsage,
   CurrentCycle,
   Cycle,
   CyclePage,
   CycleReportRow,
   CycleStatus,
   Dashboard,
+  DisputeStatus,
   DynamicQr,
   FeeStatement,
   FieldIssue,
@@ -14,6 +16,8 @@ import type {
   IcsPaymentStatus,
   ImtsBalance,
   IpsAlias,
+  IpsDispute,
+  IpsDisputePage,
   IpsPayment,
   IpsPaymentPage,
   IpsPosition,
@@ -22,6 +26,9 @@ import type {
   LiquidityInput,
   Me,
   Merchant,
+  MyCap,
+  NetDebitCap,
+  OpenDisputeInput,
   Participant,
   ParticipantAction,
   Payment,
@@ -96,10 +103,15 @@ interface RequestOptions {
   anonymous?: boolean;
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+async function request<T>(
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+  opts: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
-  if (method === 'POST') {
+  if (method !== 'GET') {
     headers['content-type'] = 'application/json';
     headers['idempotency-key'] = newIdempotencyKey();
     init.body = JSON.stringify(body ?? {});
@@ -121,6 +133,7 @@ const ICS = '/api/ics/v1';
 const IPS = '/api/ips/v1';
 const MERCHANTS = `${IPS}/merchants`;
 const ALIASES = `${IPS}/aliases`;
+const DISPUTES = `${IPS}/disputes`;
 
 /** `?a=1&b=2` of the parameters that are set, or ''. */
 function queryOf(params: Record<string, string | undefined>): string {
@@ -207,6 +220,31 @@ export const api = {
     /** A bank's fees of a month (YYYY-MM): its own, or (oversight) the bank `bic`. */
     feeStatement: (q: { month: string; bic?: string | undefined }) =>
       request<FeeStatement>('GET', `${IPS}/fees/statement${queryOf(q)}`),
+    /** Every capped bank's net debit cap and its use today (oversight). */
+    caps: () => request<{ items: CapUsage[] }>('GET', `${IPS}/caps`),
+    /** The bank's own cap, its use today and the cap's history. */
+    myCap: () => request<MyCap>('GET', `${IPS}/caps/mine`),
+    /** The operator sets (decimal tenge) or removes (null) a bank's cap, with grounds. */
+    setCap: (bic: string, cap: string | null, grounds: string) =>
+      request<NetDebitCap>('PUT', `${IPS}/caps/${encodeURIComponent(bic)}`, { cap, grounds }),
+    /** The bank's cases as claimant or respondent (oversight: all), by id, pages of 100. */
+    disputes: (q: { status?: DisputeStatus | undefined; after?: string | undefined }) =>
+      request<IpsDisputePage>('GET', `${DISPUTES}${queryOf(q)}`),
+    dispute: (id: string) => request<IpsDispute>('GET', `${DISPUTES}/${encodeURIComponent(id)}`),
+    openDispute: (input: OpenDisputeInput) => request<IpsDispute>('POST', DISPUTES, input),
+    /** The respondent accepts (the money is returned at once) or rejects with grounds. */
+    answerDispute: (id: string, accept: boolean, grounds: string | undefined) =>
+      request<IpsDispute>('POST', `${DISPUTES}/${encodeURIComponent(id)}/answer`, {
+        accept,
+        ...(grounds ? { grounds } : {}),
+      }),
+    escalateDispute: (id: string, grounds: string) =>
+      request<IpsDispute>('POST', `${DISPUTES}/${encodeURIComponent(id)}/escalate`, { grounds }),
+    withdrawDispute: (id: string, grounds: string | undefined) =>
+      request<IpsDispute>('POST', `${DISPUTES}/${encodeURIComponent(id)}/withdraw`, grounds ? { grounds } : {}),
+    /** The operator decides an escalated case for one side, with grounds. */
+    decideDispute: (id: string, outcome: 'claimant' | 'respondent', grounds: string) =>
+      request<IpsDispute>('POST', `${DISPUTES}/${encodeURIComponent(id)}/decide`, { outcome, grounds }),
   },
   settlementAccounts: () => request<{ items: LedgerAccount[] }>('GET', '/api/ledger/v1/accounts?code=settlement'),
 };

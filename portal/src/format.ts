@@ -129,6 +129,31 @@ export function formatMs(ms: number | null | undefined): string {
   return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
+const SIGNED_DECIMAL = /^(-?)(\d+)(?:\.(\d{1,2}))?$/;
+
+/**
+ * An amount the API gives in decimal tenge ("1500.00", "-12.5") as minor units ("150000", "-1250"), or
+ * undefined when it is not one. BigInt only.
+ */
+export function decimalAmountToMinor(decimal: string): string | undefined {
+  const m = SIGNED_DECIMAL.exec(decimal);
+  if (!m) return undefined;
+  const minor = BigInt(m[2]!) * 100n + BigInt((m[3] ?? '').padEnd(2, '0'));
+  return (m[1] ? -minor : minor).toString();
+}
+
+/** A decimal-tenge amount from the API as "1 500.00 KZT"; input that is not an amount is shown as it came. */
+export function formatDecimal(decimal: string, currency: string): string {
+  const minor = decimalAmountToMinor(decimal);
+  return minor === undefined ? decimal : formatMinor(minor, currency);
+}
+
+/** A decimal-tenge amount from the API as "1 500.00" (the table header names the currency). */
+export function formatDecimalNumber(decimal: string, currency: string): string {
+  const minor = decimalAmountToMinor(decimal);
+  return minor === undefined ? decimal : formatMinorNumber(minor, currency);
+}
+
 /** Sum of minor-unit integer strings (non-integers are skipped). */
 export function sumMinor(values: readonly string[]): string {
   let total = 0n;
@@ -169,11 +194,13 @@ export function formatDateTimeSeconds(iso: string): string {
 /** ISO 20022 external status reason codes IMTS and ICS answer with. */
 const REASONS: Record<string, string> = {
   AC01: 'Incorrect account number',
+  AC04: 'Closed account number',
   AC06: 'Blocked account',
   AM01: 'Zero amount',
   AM02: 'Not allowed amount',
   AM03: 'Currency not allowed',
   AM04: 'Insufficient funds',
+  AM21: 'Limit exceeded',
   ARDT: 'Already returned or settled',
   CUST: 'Requested by the customer',
   DUPL: 'Duplicate payment',

@@ -51,6 +51,24 @@ export const canMonitorIps = overseesIps;
 /** Oversight staff look up any phone alias in full (for support; every lookup is audited). */
 export const canSearchAliases = overseesIps;
 
+/** IPS disputes: a bank sees the cases it opened or must answer, oversight sees every case. */
+export const canUseDisputes = canUseIps;
+
+/** A bank opens disputes about the settled payments it paid. */
+export const canOpenDisputes = (me: Me): boolean => me.participant.type === 'bank' && me.participant.bic !== null;
+
+/** Only the operator decides escalated disputes. */
+export const canDecideDisputes = (me: Me): boolean => me.participant.type === 'operator';
+
+/** Oversight sees every bank's net debit cap and its use today. */
+export const canReadCaps = overseesIps;
+
+/** Only the operator sets, changes or removes a bank's net debit cap. */
+export const canSetCaps = (me: Me): boolean => me.participant.type === 'operator';
+
+/** A bank sees its own net debit cap and what it has used of it today. */
+export const hasOwnCap = (me: Me): boolean => me.participant.type === 'bank' && me.participant.bic !== null;
+
 /** Published IPS tariffs are public: every signed-in user reads them. */
 export const canReadTariffs = (_me: Me): boolean => true;
 

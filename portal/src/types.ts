@@ -63,6 +63,8 @@ export interface Problem {
   title?: string;
   status?: number;
   detail?: string;
+  /** ISO 20022 reason code of a refusal (AM21, ARDT, DUPL…). */
+  reason?: string;
   errors?: FieldIssue[];
 }
 
@@ -330,8 +332,21 @@ export interface IpsStats {
   successRate: number | null;
   /** Rejections by ISO 20022 reason code. */
   reasons: Record<string, number>;
-  /** Receipt to final answer of the settled payments, milliseconds; null when none settled. */
-  decisionMs: { p50: number; p90: number; p99: number; max: number } | null;
+  /**
+   * Receipt to final answer of the settled payments, milliseconds (over the newest `sample` of them);
+   * null when none settled.
+   */
+  decisionMs: { p50: number; p90: number; p99: number; max: number; sample: number } | null;
+  /** Exact counts per minute of receipt (`2026-01-05T14:05:00Z`), oldest first; minutes without payments left out. */
+  perMinute: IpsMinute[];
+}
+
+/** The payments received in one minute, by what became of them. */
+export interface IpsMinute {
+  minute: string;
+  settled: number;
+  rejected: number;
+  inFlight: number;
 }
 
 /** A phone alias in full (the owner's, or any for oversight). */
@@ -413,4 +428,106 @@ export interface FeeStatement {
   month: string;
   lines: { paymentType: string; payments: number; total: string }[];
   total: string;
+}
+
+/* ---------- IPS disputes ---------- */
+
+export const DISPUTE_STATUSES = [
+  'open',
+  'rejected',
+  'escalated',
+  'accepted',
+  'decided_for_claimant',
+  'decided_for_respondent',
+  'withdrawn',
+  'lapsed',
+] as const;
+
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
+
+/** Why the payer's bank disputes a payment, with what each code means (as the API lists them). */
+export const DISPUTE_REASONS = {
+  FRAD: 'fraud: the payer was deceived or the account was taken over',
+  AM09: 'wrong amount',
+  DUPL: 'duplicate payment',
+  UPAY: 'undue payment: paid to the wrong person',
+  TECH: 'technical problem at a bank',
+  SVNR: 'goods or service paid for and not rendered',
+} as const;
+
+export type DisputeReason = keyof typeof DISPUTE_REASONS;
+
+/** One step of a case: who (a participant id, or "deadline"), what, into which status, and why. */
+export interface DisputeEvent {
+  seq: number;
+  at: string;
+  actor: string;
+  /** open, accept, reject, escalate, withdraw, decide_claimant, decide_respondent, lapse. */
+  action: string;
+  status: string;
+  grounds: string | null;
+}
+
+/** A dispute between the payer's bank (claimant) and the payee's bank (respondent); amount in decimal tenge. */
+export interface IpsDispute {
+  /** `<claimant BIC>:<case id>`. */
+  id: string;
+  paymentId: string;
+  claimantBic: string;
+  respondentBic: string;
+  reason: string;
+  /** Decimal tenge, e.g. "1500.00". */
+  amount: string;
+  description: string;
+  status: DisputeStatus;
+  /** When the current step is due. */
+  deadline: string;
+  /** The IPS return that gave the money back (accepted, decided for the claimant). */
+  returnId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Oldest first; empty in lists. */
+  history: DisputeEvent[];
+}
+
+export interface IpsDisputePage {
+  items: IpsDispute[];
+  next: string | null;
+}
+
+/** A case to open; amount in decimal tenge (default: all not yet returned). */
+export interface OpenDisputeInput {
+  caseId: string;
+  paymentId: string;
+  reason: DisputeReason;
+  amount?: string;
+  description: string;
+}
+
+/* ---------- IPS net debit caps ---------- */
+
+/** A version of a bank's net debit cap per IPS day; cap in decimal tenge, null: no cap. */
+export interface NetDebitCap {
+  bic: string;
+  cap: string | null;
+  version: number;
+  setBy: string;
+  setAt: string;
+  grounds: string;
+}
+
+/** How much of today's cap a bank has used (IPS day in Kazakhstan time); decimal tenge. */
+export interface CapUsage {
+  bic: string;
+  /** YYYY-MM-DD. */
+  day: string;
+  cap: string | null;
+  /** Sent minus received today, counted since the cap was set; negative when it received more. */
+  netDebit: string;
+  left: string | null;
+}
+
+export interface MyCap extends CapUsage {
+  /** Newest first. */
+  history: NetDebitCap[];
 }

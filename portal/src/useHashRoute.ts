@@ -13,6 +13,7 @@ export type Route =
   | 'ips-monitor'
   | 'ips-aliases'
   | 'ips-tariffs'
+  | 'ips-disputes'
   | 'merchants';
 
 /**
@@ -32,11 +33,19 @@ const PATHS: Record<Route, string> = {
   'ips-monitor': 'ips/monitor',
   'ips-aliases': 'ips/aliases',
   'ips-tariffs': 'ips/tariffs',
+  'ips-disputes': 'ips/disputes',
   merchants: 'merchants',
 };
 
 /** Screens that show an item in detail; other screens ignore trailing segments. */
-const WITH_DETAIL: ReadonlySet<Route> = new Set(['imts-payments', 'ics-cycles', 'ics-payments', 'ips', 'merchants']);
+const WITH_DETAIL: ReadonlySet<Route> = new Set([
+  'imts-payments',
+  'ics-cycles',
+  'ics-payments',
+  'ips',
+  'ips-disputes',
+  'merchants',
+]);
 
 /** Longest paths first, so `imts/payments` wins over `imts`. */
 const BY_LENGTH = (Object.entries(PATHS) as [Route, string][]).sort(([, a], [, b]) => b.length - a.length);

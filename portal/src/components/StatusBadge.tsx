@@ -21,6 +21,11 @@ const TONES: Record<string, string> = {
   in_force: 'ok',
   scheduled: 'warn',
   superseded: 'neutral',
+  escalated: 'warn',
+  decided_for_claimant: 'ok',
+  decided_for_respondent: 'neutral',
+  withdrawn: 'neutral',
+  lapsed: 'neutral',
 };
 
 const LABELS: Record<string, string> = {
@@ -46,6 +51,11 @@ const LABELS: Record<string, string> = {
   in_force: 'In force',
   scheduled: 'Scheduled',
   superseded: 'Superseded',
+  escalated: 'Escalated',
+  decided_for_claimant: 'Decided for claimant',
+  decided_for_respondent: 'Decided for respondent',
+  withdrawn: 'Withdrawn',
+  lapsed: 'Lapsed',
 };
 
 /** A coloured status pill; the text itself carries the meaning, colour only reinforces it. */

@@ -1,4 +1,4 @@
-import { canMonitorIps, canSearchAliases, canUseIps } from '../roles.ts';
+import { canMonitorIps, canSearchAliases, canUseDisputes, canUseIps } from '../roles.ts';
 import type { Me } from '../types.ts';
 import { hrefOf, type Route } from '../useHashRoute.ts';
 
@@ -48,6 +48,7 @@ export const IcsTabs = ({ current }: { current: Route }) => <Tabs label="ICS" ta
 export function ipsTabsOf(me: Me): Tab[] {
   return [
     ...(canUseIps(me) ? [{ route: 'ips', label: 'Payments' } satisfies Tab] : []),
+    ...(canUseDisputes(me) ? [{ route: 'ips-disputes', label: 'Disputes' } satisfies Tab] : []),
     ...(canMonitorIps(me) ? [{ route: 'ips-monitor', label: 'Monitor' } satisfies Tab] : []),
     ...(canSearchAliases(me) ? [{ route: 'ips-aliases', label: 'Alias search' } satisfies Tab] : []),
     { route: 'ips-tariffs', label: 'Tariffs' },

@@ -17,11 +17,13 @@ import {
   reasonLabel,
   sumMinor,
 } from '../../format.ts';
+import { canSetCaps } from '../../roles.ts';
 import type { IpsStats, LedgerAccount, Me } from '../../types.ts';
+import { CapsPanel } from './CapsPanel.tsx';
 
 /** How often the monitor asks for fresh figures while live. */
 const POLL_MS = 5_000;
-/** Samples kept for the live charts: 10 minutes at one every 5 s. */
+/** Samples kept for the live latency chart: 10 minutes at one every 5 s. */
 const MAX_SAMPLES = 120;
 
 const WINDOWS: readonly { minutes: number; label: string }[] = [
@@ -36,6 +38,7 @@ const FLOW_SERIES: readonly ChartSeries[] = [
   { label: 'All', stroke: '#1f5f99' },
   { label: 'Settled', stroke: '#17663a' },
   { label: 'Rejected', stroke: '#b42318' },
+  { label: 'In flight', stroke: '#8a5a00' },
 ];
 
 const LATENCY_SERIES: readonly ChartSeries[] = [
@@ -44,10 +47,36 @@ const LATENCY_SERIES: readonly ChartSeries[] = [
   { label: 'p99', stroke: '#b42318', format: formatMs },
 ];
 
-/** Time series sampled by the page while it is open: unix seconds and one array per series. */
+/** A time series: unix seconds and one array of values per series. */
 interface Samples {
   times: number[];
   values: (number | null)[][];
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The window's payments per minute from the API's exact counts (`perMinute`), every minute of the window
+ * present (none received: zero), so the chart shows the window's history at once. The last minute is the
+ * server's current one, still counting.
+ */
+function perMinuteSeries(stats: IpsStats, minutes: number): { flow: Samples; peak: { at: string; n: number } | null } {
+  const first = Math.floor(Date.parse(stats.since) / MINUTE_MS);
+  const counted = new Map(stats.perMinute.map((m) => [Math.floor(Date.parse(m.minute) / MINUTE_MS), m]));
+  const newest = Math.max(first + minutes, ...counted.keys());
+  const flow = noSamples(FLOW_SERIES.length);
+  let peak: { at: string; n: number } | null = null;
+  for (let m = first; m <= newest; m++) {
+    const c = counted.get(m);
+    const settled = c?.settled ?? 0;
+    const rejected = c?.rejected ?? 0;
+    const inFlight = c?.inFlight ?? 0;
+    const all = settled + rejected + inFlight;
+    flow.times.push((m * MINUTE_MS) / 1000);
+    for (const [i, v] of [all, settled, rejected, inFlight].entries()) flow.values[i]!.push(v);
+    if (all > 0 && (!peak || all > peak.n)) peak = { at: new Date(m * MINUTE_MS).toISOString(), n: all };
+  }
+  return { flow, peak };
 }
 
 const noSamples = (n: number): Samples => ({ times: [], values: Array.from({ length: n }, () => []) });
@@ -99,8 +128,9 @@ function Stat({ label, value, testId, sub }: { label: string; value: string; tes
 
 /**
  * The IPS monitor (oversight): payments in a window by outcome, the success rate, rejection reasons and
- * decision-time percentiles, refreshed every few seconds; the flow per minute and the percentiles charted
- * as they are sampled; every bank's IPS position.
+ * decision-time percentiles, refreshed every few seconds; the window's payments per minute charted from
+ * the platform's exact counts, the percentiles as they are sampled; every bank's IPS position and net
+ * debit cap (the operator sets caps).
  */
 export function IpsMonitorPage({ me }: { me: Me }) {
   const dir = useDirectory(me);
@@ -113,7 +143,6 @@ export function IpsMonitorPage({ me }: { me: Me }) {
   const [error, setError] = useState<string | undefined>();
   const [updatedAt, setUpdatedAt] = useState<string | undefined>();
   const [loading, setLoading] = useState(false);
-  const [flow, setFlow] = useState<Samples>(() => noSamples(FLOW_SERIES.length));
   const [latency, setLatency] = useState<Samples>(() => noSamples(LATENCY_SERIES.length));
   /** Answers for an earlier window are dropped; a poll never overlaps the one before it. */
   const generation = useRef(0);
@@ -140,7 +169,6 @@ export function IpsMonitorPage({ me }: { me: Me }) {
       setLastMinute(now);
       if (positions.items) setAccounts(positions.items);
       setPositionsError(positions.error);
-      setFlow((s) => addSample(s, at, [now.total, now.settled, now.rejected]));
       const d = inWindow.decisionMs;
       setLatency((s) => addSample(s, at, d ? [d.p50, d.p90, d.p99] : [null, null, null]));
       setUpdatedAt(new Date().toISOString());
@@ -194,6 +222,7 @@ export function IpsMonitorPage({ me }: { me: Me }) {
   );
   const windowLabel = WINDOWS.find((w) => w.minutes === minutes)?.label.toLowerCase() ?? `last ${minutes} minutes`;
   const decided = stats ? stats.settled + stats.rejected : 0;
+  const perMinute = useMemo(() => (stats ? perMinuteSeries(stats, minutes) : undefined), [stats, minutes]);
 
   return (
     <section aria-labelledby="ips-monitor-title">
@@ -264,19 +293,25 @@ export function IpsMonitorPage({ me }: { me: Me }) {
         <div className="monitor-grid">
           <div className="panel">
             <div className="panel-head">
-              <h2 id="flow-title">Live flow</h2>
+              <h2 id="flow-title">Flow</h2>
               <span className="muted">payments per minute</span>
             </div>
             <p className="muted panel-lead">
-              Payments received in the last minute, sampled every {POLL_MS / 1000} s since this page opened.
+              Payments received in each minute of the {windowLabel}, by outcome, as counted by the platform; the last
+              minute is still counting.
             </p>
             <TimeChart
-              label="Payments per minute over time: all, settled and rejected"
+              label={`Payments per minute over the ${windowLabel}: all, settled, rejected and in flight`}
               testId="flow-chart"
               series={FLOW_SERIES}
-              times={flow.times}
-              values={flow.values}
+              times={perMinute?.flow.times ?? []}
+              values={perMinute?.flow.values ?? []}
             />
+            <p className="muted chart-note" data-testid="flow-peak">
+              {perMinute?.peak
+                ? `Busiest minute: ${formatDateTimeSeconds(perMinute.peak.at).slice(11, 16)} UTC, ${formatCount(perMinute.peak.n)} ${perMinute.peak.n === 1 ? 'payment' : 'payments'}.`
+                : `No payment in the ${windowLabel}.`}
+            </p>
           </div>
 
           <div className="panel">
@@ -284,6 +319,10 @@ export function IpsMonitorPage({ me }: { me: Me }) {
               <h2 id="latency-title">Decision time</h2>
               <span className="muted">receipt to final answer, settled payments</span>
             </div>
+            <p className="muted panel-lead">
+              Over the {stats.decisionMs ? `${formatCount(stats.decisionMs.sample)} newest` : ''} settled payments of
+              the {windowLabel}; charted as sampled every {POLL_MS / 1000} s since this page opened.
+            </p>
             <dl className="kv kv-inline" aria-labelledby="latency-title" data-testid="monitor-percentiles">
               {(['p50', 'p90', 'p99', 'max'] as const).map((p) => (
                 <div key={p}>
@@ -372,6 +411,8 @@ export function IpsMonitorPage({ me }: { me: Me }) {
           )}
         </DataTable>
       </div>
+
+      <CapsPanel dir={dir} reloadKey={updatedAt} canSet={canSetCaps(me)} />
     </section>
   );
 }

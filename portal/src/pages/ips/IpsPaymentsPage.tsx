@@ -9,11 +9,12 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { IpsTabs } from '../../components/Tabs.tsx';
 import { type Directory, useDirectory } from '../../directory.ts';
 import { formatMinor, reasonLabel, shownCount } from '../../format.ts';
-import { overseesIps } from '../../roles.ts';
+import { canOpenDisputes, hasOwnCap, overseesIps } from '../../roles.ts';
 import type { IpsPayment, IpsPosition, Me } from '../../types.ts';
 import { hrefOf } from '../../useHashRoute.ts';
 import { usePagedList } from '../../usePagedList.ts';
 import { usePaymentById } from '../../usePaymentById.ts';
+import { MyCapCard } from './MyCapCard.tsx';
 
 /** The server's page size (its default limit). */
 const PAGE_SIZE = 100;
@@ -70,12 +71,39 @@ const STATUS_NOTES: Record<IpsPayment['status'], string> = {
   rejected: 'Rejected: it moved no money.',
 };
 
-function IpsPaymentDetail({ id, dir, onSeen }: { id: string; dir: Directory; onSeen: (p: IpsPayment) => void }) {
+function IpsPaymentDetail({
+  id,
+  dir,
+  disputesBic,
+  onSeen,
+}: {
+  id: string;
+  dir: Directory;
+  /** The bank that may dispute the payments it paid, if the viewer is one. */
+  disputesBic: string | null;
+  onSeen: (p: IpsPayment) => void;
+}) {
   const { payment, error } = usePaymentById(id, api.ips.payment, onSeen);
+  const disputable = payment?.status === 'settled' && disputesBic !== null && payment.payerBic === disputesBic;
   return (
     <PaymentDetailFrame backHref={hrefOf('ips')} error={error} loaded={Boolean(payment)}>
       {payment && (
-        <PaymentCard payment={payment} note={STATUS_NOTES[payment.status] ?? ''}>
+        <PaymentCard
+          payment={payment}
+          note={STATUS_NOTES[payment.status] ?? ''}
+          head={
+            disputable && (
+              <div className="profile-actions">
+                <a
+                  className="btn btn-small"
+                  href={hrefOf('ips-disputes', undefined, `payment=${encodeURIComponent(payment.id)}`)}
+                >
+                  Open a dispute
+                </a>
+              </div>
+            )
+          }
+        >
           <AmountKv amount={payment.amount} currency="KZT" />
           <Kv label="Reason" testId="payment-reason">
             {reasonLabel(payment.reason)}
@@ -125,7 +153,12 @@ export function IpsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string |
         <div className="page-head">
           <h1 id="payment-title">IPS · Payment</h1>
         </div>
-        <IpsPaymentDetail id={paymentId} dir={dir} onSeen={(p) => update((x) => (x.id === p.id ? p : x))} />
+        <IpsPaymentDetail
+          id={paymentId}
+          dir={dir}
+          disputesBic={canOpenDisputes(me) ? ownBic : null}
+          onSeen={(p) => update((x) => (x.id === p.id ? p : x))}
+        />
       </section>
     );
   }
@@ -148,6 +181,7 @@ export function IpsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string |
       </div>
       <IpsTabs me={me} current="ips" />
       {ownBic && <PositionCard reloadKey={positionKey} />}
+      {hasOwnCap(me) && <MyCapCard reloadKey={positionKey} />}
       {error && <Alert>{error}</Alert>}
       <div className="panel">
         <div className="table-toolbar">

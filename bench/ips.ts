@@ -3,11 +3,57 @@
  *  - ips.pay: instant payments through the service with durable commits (no HTTP in front): reserve on the
  *    payer's position, deliver to the payee bank (an in-process endpoint that accepts at once, through a fetch
  *    stand-in, so the bank's own network is not what is measured), post, record, notify; 500 in flight.
+ *  - ips.pay via http: end to end as deployed: the platform in its own process (`src/cli.ts start`, the demo
+ *    world's five banks), payer banks sending pacs.008 over HTTP with OAuth tokens (closed loop, from a worker
+ *    thread), each bank's payee simulator (`simulators/bank.ts`: signed delivery verified, ACCP for its
+ *    customer's account, and the pacs.002 webhooks it receives as a payer) answering over HTTP in this
+ *    process. A payment counts when its pacs.002 ACSC is read.
+ *  - ips.latency: the same set-up under an offered (open-loop) load of 1,000 payments/s for 10 s (1 s of
+ *    warm-up before, not counted): payment i is due at i/1000 s and timed from that moment to its ACSC, so
+ *    neither a stall nor a late send hides any waiting (no coordinated omission).
+ *  - ips.alias_lookup: confirmation-of-payee lookups (phone → bank and masked name, each audited in the
+ *    hash-chained log) among 100,000 registered aliases (seeded by SQL: registration is not what is measured),
+ *    through the service and over HTTP. Rate limits: the directory limits each bank (default 6,000 a minute,
+ *    bursts up to that) and each payer (30 a minute). In process the per-bank limit is raised to 100,000,000 a
+ *    minute (`lookupsPerMinutePerBank`, a service option) and reported; over HTTP the platform's defaults hold
+ *    (the platform has no setting for them), so the run makes 5,000 lookups per bank (within each bank's
+ *    burst of 6,000) and counts 429s. Payer ids cycle so no payer looks up more than 30 times.
+ * `--case=pay|pay-http|latency|alias|alias-http` runs one case; BENCH_PROF=1 writes the platform's CPU profile
+ * to .tmp/prof.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BankSimulator } from '../simulators/index.ts';
 import { ImtsService, imtsMigrations } from '../src/imts/index.ts';
-import { IpsService, ipsMigrations } from '../src/ips/index.ts';
+import { IpsAliasService, IpsService, ipsAliasMigrations, ipsMigrations } from '../src/ips/index.ts';
 import { createLedger, type Ledger, ledgerMigrations } from '../src/ledger/index.ts';
-import { ManualClock, migrate, silentLogger, ulidGenerator, webhooksMigrations } from '../src/platform/index.ts';
+import {
+  auditMigrations,
+  type Db,
+  type Engine,
+  ManualClock,
+  migrate,
+  PostgresDb,
+  SqliteDb,
+  silentLogger,
+  systemClock,
+  ulidGenerator,
+  webhooksMigrations,
+} from '../src/platform/index.ts';
+import { benchPhone, httpLoad, type LoadBank, type LoadResult } from './ips-load.ts';
+import {
+  type BankClient,
+  bankClients,
+  demoLogin,
+  flag,
+  freePort,
+  kill,
+  pgSchema,
+  ROOT,
+  spawnPlatform,
+  waitReady,
+} from './ips-platform.ts';
 import { benchDb, benchEngines, cores, emit, isDurable, Latencies, now, pool, round } from './lib.ts';
 
 const BANKS = Array.from({ length: 10 }, (_, i) => `BANK${String(i + 1).padStart(2, '0')}KZ`);
@@ -78,8 +124,260 @@ async function benchPay(engine: 'sqlite' | 'postgres', n: number): Promise<void>
   }
 }
 
+// ── alias lookups ─────────────────────────────────────────────────────────────────────────────────────────
+
+const ALIASES = 100_000;
+/** Payer ids the lookups cycle over: each looks up a few times, under the directory's 30 a minute. */
+const PAYERS = 50_000;
+
+/** Registers `n` aliases phone(0…n−1) straight into the directory's table, spread over the banks. */
+async function seedAliases(db: Db, banks: { id: string; bic: string }[], n: number): Promise<void> {
+  const at = new Date().toISOString();
+  for (let from = 0; from < n; from += 500) {
+    const params: (string | bigint)[] = [];
+    const rows: string[] = [];
+    for (let i = from; i < Math.min(n, from + 500); i++) {
+      const b = banks[i % banks.length]!;
+      const k = params.length;
+      rows.push(`($${k + 1}, $${k + 2}, $${k + 3}, $${k + 4}, $${k + 5}, $${k + 6}, $${k + 7}, $${k + 7})`);
+      params.push(benchPhone(i), b.id, b.bic, `ACC${i}`, `Holder${i} Surname${i}`, '900101000015', at);
+    }
+    await db.transaction((tx) =>
+      tx.exec(
+        `INSERT INTO ips_aliases (phone, participant_id, bic, account_id, holder_name, holder_iin, created_at, updated_at) VALUES ${rows.join(', ')}`,
+        params,
+      ),
+    );
+  }
+}
+
+async function benchAliasService(engine: Engine, lookups: number): Promise<void> {
+  const { db, cleanup } = await benchDb(engine);
+  try {
+    await migrate(db, [auditMigrations, ipsAliasMigrations]);
+    const banks = BANKS.map((bic) => ({ id: `ptc_${bic}`, bic }));
+    await seedAliases(db, banks, ALIASES);
+    const perBank = 100_000_000;
+    const svc = new IpsAliasService({ db, clock: systemClock, options: { lookupsPerMinutePerBank: perBank } });
+    const callers = banks.map((b) => ({ participantId: b.id, bic: b.bic, actor: `client_${b.bic}` }));
+    const lat = new Latencies();
+    // 2,000 lookups of warm-up (JIT), not counted
+    await pool(2000, 256, (i) => svc.lookup(callers[i % callers.length]!, benchPhone(i), `warm-${i}`).then(() => {}));
+    const t0 = now();
+    await pool(lookups, 256, async (i) => {
+      const s = now();
+      await svc.lookup(callers[i % callers.length]!, benchPhone((i * 7919) % ALIASES), `payer-${i % PAYERS}`);
+      lat.add(now() - s);
+    });
+    const elapsed = now() - t0;
+    emit({
+      bench: 'ips.alias_lookup',
+      engine,
+      via: 'service',
+      aliases: ALIASES,
+      lookups,
+      concurrency: 256,
+      ops_per_s: round((lookups / elapsed) * 1000, 0),
+      ...lat.summary(),
+      per_bank_per_min: perBank,
+      per_payer_per_min: 30,
+      payers: PAYERS,
+      cores,
+      durable: await isDurable(db),
+    });
+  } finally {
+    await cleanup();
+  }
+}
+
+// ── over HTTP, the platform as deployed ───────────────────────────────────────────────────────────────────
+
+interface Deployed {
+  url: string;
+  dir: string;
+  engine: Engine;
+  operator: string;
+  banks: BankClient[];
+  /** The platform's database, for seeding. */
+  db: () => Db;
+}
+
+async function withPlatform(engine: Engine, fn: (p: Deployed) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ndfi-bench-ips-'));
+  const schema = engine === 'postgres' ? await pgSchema(process.env.DATABASE_URL!, 'bench_ips') : undefined;
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const life = spawnPlatform({
+    dir,
+    port,
+    databaseUrl: schema?.url,
+    nodeFlags: process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, '.tmp/prof')}`] : [],
+    onError: (line) => console.error(`  [platform] ${line.slice(0, 300)}`),
+  });
+  const opened: Db[] = [];
+  try {
+    if (!(await waitReady(url, life))) throw new Error('the platform did not become ready');
+    const operator = await demoLogin(url, dir);
+    const banks = await bankClients(url, operator);
+    await fn({
+      url,
+      dir,
+      engine,
+      operator,
+      banks,
+      db: () => {
+        const db = schema
+          ? new PostgresDb(process.env.DATABASE_URL!, { schema: schema.schema })
+          : new SqliteDb(join(dir, 'ndfi.db'));
+        opened.push(db);
+        return db;
+      },
+    });
+  } finally {
+    for (const db of opened) await db.close();
+    await kill(life, 'SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+    await schema?.drop();
+  }
+}
+
+/** Every bank's payee simulator (its IPS endpoint) with customer accounts, and its position funded. */
+async function payeeBanks(p: Deployed): Promise<{ load: LoadBank[]; close(): Promise<void> }> {
+  const sims: BankSimulator[] = [];
+  const load: LoadBank[] = [];
+  for (const b of p.banks) {
+    const sim = new BankSimulator({ baseUrl: p.url, participantId: b.id, webhooks: true, keepEvents: 100 });
+    await sim.start({ baseUrl: p.url, cookie: p.operator });
+    await sim.fundInstantPosition(1_000_000_000_00n);
+    const accounts = Array.from({ length: 100 }, (_, k) => sim.openAccount({ name: `Customer ${k}` }).id);
+    sims.push(sim);
+    load.push({ bic: b.bic, token: b.token, accounts });
+  }
+  return {
+    load,
+    close: async () => {
+      for (const s of sims) await s.close();
+    },
+  };
+}
+
+const httpLine = (r: LoadResult) => ({
+  p50_ms: r.p50_ms,
+  p99_ms: r.p99_ms,
+  max_ms: r.max_ms,
+  errors: r.errors,
+  ...(r.errors ? { failures: r.failures } : {}),
+});
+
+async function benchPayHttp(engine: Engine, n: number, concurrency: number): Promise<void> {
+  await withPlatform(engine, async (p) => {
+    const payees = await payeeBanks(p);
+    try {
+      const r = await httpLoad({
+        url: p.url,
+        kind: 'pay',
+        banks: payees.load,
+        n,
+        warmup: 2000,
+        concurrency,
+        prefix: 'P',
+      });
+      emit({
+        bench: 'ips.pay',
+        engine,
+        via: 'http',
+        payments: n,
+        concurrency,
+        ops_per_s: r.per_s,
+        ...httpLine(r),
+        payee: 'simulator over HTTP',
+        cores,
+        durable: true,
+      });
+    } finally {
+      await payees.close();
+    }
+  });
+}
+
+async function benchLatency(engine: Engine, rate: number, seconds: number): Promise<void> {
+  await withPlatform(engine, async (p) => {
+    const payees = await payeeBanks(p);
+    try {
+      const r = await httpLoad({
+        url: p.url,
+        kind: 'pay',
+        banks: payees.load,
+        n: rate * seconds,
+        warmup: rate,
+        rate,
+        prefix: 'L',
+      });
+      emit({
+        bench: 'ips.latency',
+        engine,
+        via: 'http',
+        offered_per_s: rate,
+        payments: rate * seconds,
+        ops_per_s: r.per_s,
+        ...httpLine(r),
+        send_lag_max_ms: r.send_lag_max_ms,
+        warmup_s: 1,
+        payee: 'simulator over HTTP',
+        cores,
+        durable: true,
+      });
+    } finally {
+      await payees.close();
+    }
+  });
+}
+
+async function benchAliasHttp(engine: Engine, perBank: number, concurrency: number): Promise<void> {
+  await withPlatform(engine, async (p) => {
+    await seedAliases(p.db(), p.banks, ALIASES);
+    const banks = p.banks.map((b) => ({ bic: b.bic, token: b.token, accounts: [] }));
+    const n = perBank * banks.length;
+    const r = await httpLoad({
+      url: p.url,
+      kind: 'lookup',
+      banks,
+      n,
+      warmup: 0,
+      concurrency,
+      prefix: 'A',
+      phones: ALIASES,
+      payers: PAYERS,
+    });
+    emit({
+      bench: 'ips.alias_lookup',
+      engine,
+      via: 'http',
+      aliases: ALIASES,
+      lookups: n,
+      concurrency,
+      ops_per_s: r.per_s,
+      ...httpLine(r),
+      rate_limited: r.failures['429'] ?? 0,
+      per_bank_per_min: 6000,
+      per_payer_per_min: 30,
+      payers: PAYERS,
+      cores,
+      durable: true,
+    });
+  });
+}
+
 export async function run(): Promise<void> {
-  for (const engine of benchEngines()) await benchPay(engine, 20_000);
+  const only = flag('case');
+  const want = (c: string) => only === undefined || only === c;
+  for (const engine of benchEngines()) {
+    if (want('pay')) await benchPay(engine, 20_000);
+    if (want('pay-http')) await benchPayHttp(engine, 20_000, 256);
+    if (want('latency')) await benchLatency(engine, Number(flag('rate') ?? 1000), Number(flag('seconds') ?? 10));
+    if (want('alias')) await benchAliasService(engine, 100_000);
+    if (want('alias-http')) await benchAliasHttp(engine, 5000, 64);
+  }
 }
 
 if (import.meta.main) await run();

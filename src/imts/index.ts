@@ -8,7 +8,7 @@ export { resolveGridlock } from './domain/gridlock.ts';
 export { DEFAULT_OPERATING_DAY, dayState, type OperatingDayConfig } from './domain/operating-day.ts';
 export type { Payment, PaymentStatus } from './domain/payment.ts';
 export { type Priority, settleFifo } from './domain/queue.ts';
-export { readPaymentMessage, statusReport } from './iso.ts';
+export { readPaymentMessage, returnsOf, statusReport } from './iso.ts';
 export { imtsMigrations } from './migrations.ts';
 export { imtsRoutes } from './routes.ts';
 export {

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { build, type Validator } from '../../packages/iso20022/index.ts';
-import { readPaymentMessage, statusReport } from '../imts/index.ts';
+import { readPaymentMessage, returnsOf, statusReport } from '../imts/index.ts';
 import {
   type Clock,
   DomainError,
@@ -87,6 +87,20 @@ const ReturnBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const Pacs004 = Type.Object(
+  {
+    grpHdr: Type.Object({}, { additionalProperties: true }),
+    orgnlGrpInf: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    txInf: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 1000 }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'pacs.004.001.10 PmtRtr, element names in camelCase, amounts as decimal strings: per txInf rtrId, orgnlTxId, rtrdIntrBkSttlmAmt, a reason (rtrRsnInf) and instdAgt (here or in grpHdr), the payer bank of the original. XML accepted with content-type application/xml.',
+  },
+);
+/** How a refused return reads in pacs.002. */
+const RETURN_REFUSAL: Record<string, string> = { 'not-found': 'NARR', conflict: 'AM05', 'insufficient-funds': 'AM04' };
 const RecallBody = Type.Object(
   { caseId: Type.String({ minLength: 1, maxLength: 35 }), reason: Code },
   { additionalProperties: false },
@@ -439,6 +453,55 @@ export function ipsRoutes(
         ...(b.amount !== undefined ? { amount: parseAmount(b.amount, { field: '/amount' }) } : {}),
       });
       return reply.code(201).send(r);
+    },
+  );
+
+  app.post(
+    `${base}/pacs.004`,
+    {
+      config: { auth: { roles: ['payments'] } },
+      schema: {
+        tags,
+        summary:
+          'Returns (pacs.004, JSON or XML) of settled instant payments you received, fully or in part; answers pacs.002 per return',
+        body: Pacs004,
+      },
+      preValidation: keepXmlBody(() => ({ grpHdr: {}, txInf: [{}] })),
+    },
+    async (req, reply) => {
+      const xmlBody = xmlBodyOf(req);
+      const { message } = readPaymentMessage('pacs.004.001.10', xmlBody ?? req.body, {
+        xml: xmlBody !== undefined,
+        validator: deps.validator,
+        maxBytes: deps.bodyLimitBytes,
+      });
+      const bic = await bicOf(req.principal!);
+      const statuses: IpsTxStatus[] = [];
+      for (const r of returnsOf(message, bic)) {
+        const originalId = `${r.originalSenderBic}:${r.orgnlTxId}`;
+        const ref = { paymentId: originalId, txId: r.rtrId, endToEndId: r.orgnlEndToEndId ?? '' };
+        if (r.currency !== 'KZT') {
+          statuses.push({ ...ref, status: 'RJCT', reason: 'AM03' });
+          continue;
+        }
+        try {
+          await returns.returnPayment(bic, originalId, { rtrId: r.rtrId, amount: r.amount, reason: r.reason });
+          statuses.push({ ...ref, status: 'ACSC' });
+        } catch (e) {
+          if (!(e instanceof DomainError)) throw e;
+          // each return stands alone: one refused does not undo the others of the message
+          statuses.push({ ...ref, status: 'RJCT', reason: RETURN_REFUSAL[e.type] ?? e.reason ?? 'NARR' });
+        }
+      }
+      const r = statusReport({
+        msgId: deps.ids.next('PACS002').slice(0, 35),
+        createdAt: deps.clock.now().toISOString(),
+        originalMsgId: message.grpHdr.msgId,
+        originalType: 'pacs.004.001.10',
+        statuses,
+      });
+      if (xmlBody !== undefined) return reply.type('application/xml').send(build(r));
+      return r.message;
     },
   );
 

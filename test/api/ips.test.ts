@@ -415,6 +415,59 @@ for (const engine of engines()) {
       assert.deepEqual([rejected.body.status, rejected.body.answerReason], ['rejected', 'CUST']);
     });
 
+    it('returns as pacs.004 (JSON and XML, XSD-valid answers): each return settles or is refused on its own', async () => {
+      const [a, b] = banks;
+      await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '30.00') });
+      const orgnlTxId = `ITX-${lastSeq()}`;
+      const pacs004 = (rtrId: string, amount: string | bigint, msgId = `RTR-${rtrId}`) => ({
+        grpHdr: {
+          msgId,
+          creDtTm: '2026-11-23T10:00:00+05:00',
+          nbOfTxs: 1,
+          sttlmInf: { sttlmMtd: 'CLRG' },
+          instgAgt: { finInstnId: { bicfi: b!.bic } },
+          instdAgt: { finInstnId: { bicfi: a!.bic } },
+        },
+        txInf: [
+          {
+            rtrId,
+            orgnlTxId,
+            rtrdIntrBkSttlmAmt: { amount, ccy: 'KZT' },
+            rtrRsnInf: [{ rsn: { cd: 'AC04' } }],
+          },
+        ],
+      });
+      const before = await position(a!);
+      const ok = await t.call('POST', `${I}/pacs.004`, { token: b!.token, body: pacs004('P4-1', '10.00') });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.equal(ok.body.txInfAndSts[0].txSts, 'ACSC', JSON.stringify(ok.body));
+      assert.equal(BigInt((await position(a!)).available) - BigInt(before.available), 1000n);
+      const over = await t.call('POST', `${I}/pacs.004`, { token: b!.token, body: pacs004('P4-2', '25.00') });
+      assert.deepEqual(
+        [over.body.txInfAndSts[0].txSts, over.body.txInfAndSts[0].stsRsnInf[0].rsn.cd],
+        ['RJCT', 'AM02'],
+      );
+      // the payer cannot return its own payment: it reads like an unknown one
+      const wrong = await t.call('POST', `${I}/pacs.004`, {
+        token: a!.token,
+        body: {
+          ...pacs004('P4-3', '1.00'),
+          grpHdr: { ...pacs004('P4-3', '1.00').grpHdr, instgAgt: { finInstnId: { bicfi: a!.bic } } },
+        },
+      });
+      assert.equal(wrong.body.txInfAndSts[0].txSts, 'RJCT');
+      const xml = build({ type: 'pacs.004.001.10', message: pacs004('P4-4', 500n) } as never);
+      const answered = await t.call('POST', `${I}/pacs.004`, {
+        token: b!.token,
+        raw: xml,
+        headers: { 'content-type': 'application/xml' },
+      });
+      assert.equal(answered.status, 200, String(answered.body));
+      const report = parse(String(answered.body), { expect: 'pacs.002.001.11', xsdDir: officialXsdDir() });
+      assert.equal((report.message as { txInfAndSts: { txSts: string }[] }).txInfAndSts[0]!.txSts, 'ACSC');
+      assert.equal(BigInt((await position(a!)).available) - BigInt(before.available), 1500n);
+    });
+
     it('the monitor counts outcomes, reasons and decision times for oversight only', async () => {
       const operator = await t.login('operator');
       const m = await t.call('GET', `${I}/stats?minutes=60`, { cookie: operator });

@@ -7,6 +7,16 @@ export interface PayeeEndpoint {
   secret: string;
 }
 
+/**
+ * What the Anti-Fraud Center said of a payment to a suspect: it settles, and the payee bank credits the
+ * account under a cautionary hold until the suspicion is cleared or confirmed (Pix MED's bloqueio cautelar).
+ */
+export interface DeliveryScreening {
+  decision: 'review';
+  reasons: string[];
+  action: 'hold_credit';
+}
+
 /** The payee bank's decision, when it gave one in its answer to the delivery. */
 export type DeliveryAnswer = { txSts: 'ACCP' | 'RJCT'; reason?: string } | undefined;
 
@@ -20,10 +30,10 @@ export async function deliver(
   endpoint: PayeeEndpoint,
   paymentId: string,
   body: unknown,
-  opts: { timeoutMs: number; nowMs: number; fetch?: typeof fetch },
+  opts: { timeoutMs: number; nowMs: number; fetch?: typeof fetch; screening?: DeliveryScreening },
 ): Promise<DeliveryAnswer> {
   // amounts are bigints in the model: decimal strings of tiyn on the wire, as in every NDFI JSON
-  const text = toJson({ type: 'ips.pacs008', data: body });
+  const text = toJson({ type: 'ips.pacs008', data: body, ...(opts.screening ? { screening: opts.screening } : {}) });
   const timestamp = Math.floor(opts.nowMs / 1000);
   try {
     const res = await (opts.fetch ?? fetch)(endpoint.url, {

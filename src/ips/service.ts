@@ -341,6 +341,10 @@ export class IpsService {
           timeoutMs: this.timeoutMs,
           nowMs: this.d.clock.nowMs(),
           ...(this.d.fetch ? { fetch: this.d.fetch } : {}),
+          // a suspect payee (review): the payment settles; the payee bank holds the credit until it is cleared
+          ...(screening.decision === 'review'
+            ? { screening: { decision: 'review' as const, reasons: screening.reasons, action: 'hold_credit' as const } }
+            : {}),
         })
       : new Promise<DeliveryAnswer>(() => {});
     // a delivery without a decision (202, error) leaves the later answer and the deadline racing

@@ -75,8 +75,22 @@ let n = 0;
 async function settled(w: World, amount: bigint, from = A, to = B): Promise<IpsPayment> {
   const id = `${from}:TX${++n}`;
   const [fund] = await w.ledger.submit([
-    { id: `fund:${id}`, debitAccountId: 'funding', creditAccountId: positionAccountId(from), amount, currency: 'KZT', code: 'test' },
-    { id: `pay:${id}`, debitAccountId: positionAccountId(from), creditAccountId: positionAccountId(to), amount, currency: 'KZT', code: 'ips.payment' },
+    {
+      id: `fund:${id}`,
+      debitAccountId: 'funding',
+      creditAccountId: positionAccountId(from),
+      amount,
+      currency: 'KZT',
+      code: 'test',
+    },
+    {
+      id: `pay:${id}`,
+      debitAccountId: positionAccountId(from),
+      creditAccountId: positionAccountId(to),
+      amount,
+      currency: 'KZT',
+      code: 'ips.payment',
+    },
   ]);
   assert.ok(fund?.ok);
   const at = w.clock.now().toISOString();
@@ -194,8 +208,18 @@ for (const engine of engines()) {
       try {
         const p1 = await settled(w, 1_000n);
         const p2 = await settled(w, 2_000n);
-        const silent = await w.disputes.open(bank(A), { paymentId: p1.id, caseId: 'S', reason: 'UPAY', description: 'wrong person' });
-        const rejected = await w.disputes.open(bank(A), { paymentId: p2.id, caseId: 'R', reason: 'DUPL', description: 'paid twice' });
+        const silent = await w.disputes.open(bank(A), {
+          paymentId: p1.id,
+          caseId: 'S',
+          reason: 'UPAY',
+          description: 'wrong person',
+        });
+        const rejected = await w.disputes.open(bank(A), {
+          paymentId: p2.id,
+          caseId: 'R',
+          reason: 'DUPL',
+          description: 'paid twice',
+        });
         await w.disputes.act(bank(B), rejected.id, 'reject', 'two different invoices');
         w.clock.advance(5 * DAY + 1);
         assert.equal(await w.disputes.sweep(), 1); // the rejection lapsed; the claim still has time
@@ -237,7 +261,14 @@ for (const engine of engines()) {
         assert.equal((await w.disputes.get(d.id, bank(B))).history.length, 1);
         // a respondent whose position cannot cover the return: refused, the case stays open
         await w.ledger.submit([
-          { id: 'drain', debitAccountId: positionAccountId(B), creditAccountId: 'funding', amount: 3_000n, currency: 'KZT', code: 'test' },
+          {
+            id: 'drain',
+            debitAccountId: positionAccountId(B),
+            creditAccountId: 'funding',
+            amount: 3_000n,
+            currency: 'KZT',
+            code: 'test',
+          },
         ]);
         assert.equal(await refused(() => w.disputes.act(bank(B), d.id, 'accept')), 'insufficient-funds');
         assert.equal((await w.disputes.get(d.id, bank(A))).status, 'open');

@@ -37,12 +37,30 @@ describe('IPS dispute state machine', () => {
   });
 
   it('refuses the wrong party, the wrong state and missing grounds, each with its own type', () => {
-    assert.equal(refusal(() => nextStatus('open', 'accept', 'claimant', undefined)), 'forbidden');
-    assert.equal(refusal(() => nextStatus('open', 'decide_claimant', 'respondent', 'x')), 'forbidden');
-    assert.equal(refusal(() => nextStatus('open', 'escalate', 'claimant', 'x')), 'state');
-    assert.equal(refusal(() => nextStatus('open', 'decide_claimant', 'operator', 'x')), 'state');
-    assert.equal(refusal(() => nextStatus('open', 'reject', 'respondent', '  ')), 'validation');
-    assert.equal(refusal(() => nextStatus('escalated', 'decide_respondent', 'operator', undefined)), 'validation');
+    assert.equal(
+      refusal(() => nextStatus('open', 'accept', 'claimant', undefined)),
+      'forbidden',
+    );
+    assert.equal(
+      refusal(() => nextStatus('open', 'decide_claimant', 'respondent', 'x')),
+      'forbidden',
+    );
+    assert.equal(
+      refusal(() => nextStatus('open', 'escalate', 'claimant', 'x')),
+      'state',
+    );
+    assert.equal(
+      refusal(() => nextStatus('open', 'decide_claimant', 'operator', 'x')),
+      'state',
+    );
+    assert.equal(
+      refusal(() => nextStatus('open', 'reject', 'respondent', '  ')),
+      'validation',
+    );
+    assert.equal(
+      refusal(() => nextStatus('escalated', 'decide_respondent', 'operator', undefined)),
+      'validation',
+    );
     assert.equal(nextStatus('open', 'accept', 'respondent', undefined), 'accepted');
   });
 

@@ -468,6 +468,44 @@ for (const engine of engines()) {
       assert.equal(BigInt((await position(a!)).available) - BigInt(before.available), 1500n);
     });
 
+    it('screened by the Anti-Fraud Center: a confirmed fraudster is refused FRAD; a suspect settles with a hold on the credit', async () => {
+      const [a, b] = banks;
+      const police = await t.login('law_enforcement');
+      const [fraudster, suspect] = [iban(9101), iban(9102)];
+      const listed = await t.call('POST', '/api/afc/v1/lists/entries', {
+        cookie: police,
+        body: {
+          entries: [
+            { kind: 'account', value: fraudster, status: 'confirmed', source: 'case-ips-1', reason: 'court decision' },
+            { kind: 'account', value: suspect, status: 'suspect', source: 'case-ips-2', reason: 'reported by a bank' },
+          ],
+        },
+      });
+      assert.equal(listed.status, 200, JSON.stringify(listed.body));
+      const before = await position(a!);
+      const blocked = await t.call('POST', `${I}/pacs.008`, {
+        token: a!.token,
+        body: pacs008(a!.bic, b!.bic, '10.00', fraudster),
+      });
+      assert.deepEqual(
+        [blocked.body.txInfAndSts[0].txSts, blocked.body.txInfAndSts[0].stsRsnInf[0].rsn.cd],
+        ['RJCT', 'FRAD'],
+      );
+      assert.deepEqual(await position(a!), before);
+      const seen = payee.received.length;
+      const held = await t.call('POST', `${I}/pacs.008`, {
+        token: a!.token,
+        body: pacs008(a!.bic, b!.bic, '10.00', suspect),
+      });
+      assert.equal(held.body.txInfAndSts[0].txSts, 'ACSC', JSON.stringify(held.body));
+      const delivery = JSON.parse(payee.received.slice(seen).at(-1)!.body);
+      assert.equal(delivery.screening.decision, 'review');
+      assert.equal(delivery.screening.action, 'hold_credit');
+      // an ordinary payment carries no screening note
+      await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '1.00') });
+      assert.equal(JSON.parse(payee.received.at(-1)!.body).screening, undefined);
+    });
+
     it('the monitor counts outcomes, reasons and decision times for oversight only', async () => {
       const operator = await t.login('operator');
       const m = await t.call('GET', `${I}/stats?minutes=60`, { cookie: operator });

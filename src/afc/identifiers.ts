@@ -57,7 +57,12 @@ export class IdentifierMac {
 
   /** MAC of an identifier already in normal form. */
   of(kind: IdentifierKind, normalized: string): string {
-    return createHmac('sha256', this.key).update(macInput(kind, normalized)).digest('hex');
+    return this.ofInput(macInput(kind, normalized));
+  }
+
+  /** MAC of a MAC input (`macInput(kind, normal form)`). */
+  ofInput(input: string): string {
+    return createHmac('sha256', this.key).update(input).digest('hex');
   }
 
   /** The key itself, base64url, for participants entitled to compute MACs of their own identifiers. */

@@ -77,28 +77,34 @@ export function transliterate(input: string): string {
 /** Latin letters of the Kazakh Latin alphabets and others that NFD does not decompose. */
 const LATIN_EXTRA: Record<string, string> = { ı: 'i', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ł: 'l' };
 
-const FOLDS: [RegExp, string][] = [
-  [/shch|sch/g, 's'],
-  [/dzh|dj/g, 'j'],
-  [/zh/g, 'j'],
-  [/kh/g, 'h'],
-  [/gh/g, 'g'],
-  [/ph/g, 'f'],
-  [/ts|tz|ch/g, 'c'],
-  [/sh/g, 's'],
-  [/ks/g, 'x'],
-  [/y/g, 'i'],
-  [/w/g, 'v'],
-  [/q/g, 'k'],
-  [/([a-z])\1+/g, '$1'],
-];
+/** Spelling variants folded together, longest first at each position. */
+const FOLD = /shch|sch|dzh|dj|zh|kh|gh|ph|ts|tz|ch|sh|ks|y|w|q/g;
+const FOLD_TO: Record<string, string> = {
+  shch: 's',
+  sch: 's',
+  dzh: 'j',
+  dj: 'j',
+  zh: 'j',
+  kh: 'h',
+  gh: 'g',
+  ph: 'f',
+  ts: 'c',
+  tz: 'c',
+  ch: 'c',
+  sh: 's',
+  ks: 'x',
+  y: 'i',
+  w: 'v',
+  q: 'k',
+};
+const DOUBLE = /([a-z])\1+/g;
+const foldOne = (m: string): string => FOLD_TO[m] ?? m;
 
 /** One token's skeleton: letters a-z only, spelling variants folded until nothing changes. */
 function foldToken(token: string): string {
   let t = token;
   for (;;) {
-    let next = t;
-    for (const [re, to] of FOLDS) next = next.replace(re, to);
+    const next = t.replace(FOLD, foldOne).replace(DOUBLE, '$1');
     if (next === t) return t;
     t = next;
   }

@@ -112,8 +112,14 @@ const toChange = (r: RawChange): ChangeRecord => ({
   auditSeq: Number(r.audit_seq),
 });
 
-/** Rows per multi-row statement: a fixed size keeps the prepared statements few. */
-const CHUNK = 200;
+/**
+ * Rows per multi-row statement: a fixed size keeps the prepared statements few. Small, because node:sqlite
+ * binds numbered parameters (`?NNN`, what the platform's SQLite driver turns `$n` into) in time that grows
+ * with the square of their count: 200 rows of 14 columns cost 16 times what 10 rows cost per row.
+ */
+const CHUNK = 16;
+/** Keys per `IN (…)` lookup. */
+const KEYS = 100;
 
 const placeholders = (rows: number, cols: number): string => {
   const out: string[] = [];
@@ -148,7 +154,7 @@ export const listStore = {
   /** Entries of these MACs (any source). */
   async byMacs(q: Queryable, macs: readonly string[]): Promise<EntryRecord[]> {
     const out: EntryRecord[] = [];
-    for (const part of chunks([...new Set(macs)], CHUNK)) {
+    for (const part of chunks([...new Set(macs)], KEYS)) {
       const rows = await q.query<RawEntry>(
         `SELECT ${ENTRY_COLS} FROM afc_list_entries WHERE mac IN (${part.map((_, i) => `$${i + 1}`).join(', ')})`,
         part,
@@ -201,7 +207,7 @@ export const listStore = {
   },
 
   async delete(tx: Queryable, ids: readonly string[]): Promise<void> {
-    for (const part of chunks(ids, CHUNK)) {
+    for (const part of chunks(ids, KEYS)) {
       await tx.exec(`DELETE FROM afc_list_entries WHERE id IN (${part.map((_, i) => `$${i + 1}`).join(', ')})`, part);
     }
   },

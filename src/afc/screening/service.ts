@@ -8,7 +8,7 @@ import {
   invalid,
   ulidGenerator,
 } from '../../platform/index.ts';
-import { type IdentifierKind, normalizeIdentifier } from '../domain/identifiers.ts';
+import { type IdentifierKind, macInput, normalizeIdentifier } from '../domain/identifiers.ts';
 import type { Decision } from '../domain/lists.ts';
 import { nameTokens, normalizePersonName } from '../domain/names.ts';
 import { decide, type IdentifierHit, type Party, type PartyName, type Reason } from '../domain/screening.ts';
@@ -110,8 +110,10 @@ export class AfcScreening {
         const field = `/${party}/${prop}`;
         if (!strict && !index.has(kind)) continue;
         const n = strict ? normalizeIdentifier(kind, v, field, screeningPhone) : tryNormalize(kind, v);
-        if (n === undefined || !index.has(kind)) continue;
-        const entries = index.get(mac.of(kind, n));
+        if (n === undefined) continue;
+        const key = macInput(kind, n);
+        if (!index.mayHold(kind, key)) continue;
+        const entries = index.get(mac.ofInput(key));
         if (entries) hits.push({ party, field, kind, entries });
       }
       if (input.name !== undefined) {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, describe } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { iin, phone } from '../../src/ips/aliases/fixtures.test-helper.ts';
-import { browserTest, expectText, fieldError, login, setupE2e } from './harness.ts';
+import { browserTest, type DemoLogin, expectText, fieldError, login, setupE2e } from './harness.ts';
 import { apiCall, apiLogin, apiToken, pacs008 } from './platform-api.ts';
 
 const env = setupE2e();
@@ -102,6 +102,24 @@ async function pay(w: IpsWorld, amount: string, account: string): Promise<string
   const r = await apiCall(env, 'POST', `${IPS_API}/pacs.008`, { token: w.payerToken, body: msg });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body.txInfAndSts[0].txSts as string;
+}
+
+/** The payer bank pays `amount` to an account at the payee bank; the payee accepts; answers the payment id. */
+async function paySettled(w: IpsWorld, amount: string, account: string): Promise<string> {
+  const msg = pacs008(w.payer.bic, w.payee.bic, amount);
+  const tx = msg.cdtTrfTxInf[0]! as Record<string, unknown>;
+  tx.cdtrAcct = { id: { iban: account } };
+  const r = await apiCall(env, 'POST', `${IPS_API}/pacs.008`, { token: w.payerToken, body: msg });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.txInfAndSts[0].txSts, 'ACSC', JSON.stringify(r.body));
+  return `${w.payer.bic}:${msg.cdtTrfTxInf[0]!.pmtId.txId}`;
+}
+
+/** The demo login of a bank (every demo participant has one). */
+function loginOf(bank: Bank): DemoLogin {
+  const found = env.demo.users.find((u) => u.participantName === bank.name);
+  assert.ok(found, `a demo login of ${bank.name}`);
+  return found;
 }
 
 /** "80 %" or "75.5 %": the monitor's rendering of a success rate. */
@@ -215,6 +233,8 @@ describe('IPS in the portal', () => {
     await expectText(page.getByTestId('percentile-p50'), /\d+ (ms|s)$/);
     await expectText(page.getByTestId('ips-positions').locator(`tr[data-bic="${w.payer.bic}"]`), w.payer.bic);
     await page.getByTestId('flow-chart').locator('canvas').waitFor();
+    // the per-minute series comes from the API at once: the busiest minute of the window is named
+    await expectText(page.getByTestId('flow-peak'), /^Busiest minute: \d\d:\d\d UTC, \d+ payments?\.$/);
 
     // live: one more payment shows up without a reload
     assert.equal(await pay(w, '1.00', kzIban('1250000001000009')), 'ACSC');
@@ -313,7 +333,7 @@ describe('IPS in the portal', () => {
       await page.getByRole('heading', { name: 'IPS · Instant payments', level: 1 }).waitFor();
       const tabs = page.getByRole('navigation', { name: 'IPS' });
       await tabs.getByRole('link', { name: 'Tariffs' }).waitFor();
-      assert.deepEqual(await tabs.getByRole('link').allInnerTexts(), ['Payments', 'Tariffs']);
+      assert.deepEqual(await tabs.getByRole('link').allInnerTexts(), ['Payments', 'Disputes', 'Tariffs']);
       const everywhere = await page.getByRole('link').allInnerTexts();
       assert.ok(!everywhere.some((l) => /monitor|alias/i.test(l)), `no IPS oversight link: ${everywhere.join(', ')}`);
 
@@ -329,6 +349,155 @@ describe('IPS in the portal', () => {
       await page.getByTestId('tariffs-count').waitFor();
       assert.equal(await page.getByRole('button', { name: 'Publish tariff' }).count(), 0);
       await expectText(page.getByTestId('fee-statement-lines'), w.payee.bic);
+    },
+  );
+
+  browserTest(
+    env,
+    'a bank disputes a settled payment; the payee rejects, the payer escalates, the operator decides for the claimant',
+    async (page) => {
+      await env.start();
+      const w = await ipsWorld();
+      const paymentId = await paySettled(w, '250.00', kzIban('1250000003000001'));
+
+      // the payer bank's user opens a case from the payment's detail
+      await login(page, loginOf(w.payer));
+      await page.goto(`/#/ips/payments/${encodeURIComponent(paymentId)}`);
+      const payment = page.getByTestId('payment-detail');
+      await expectText(payment.getByRole('heading', { level: 2 }), paymentId);
+      await payment.getByRole('link', { name: 'Open a dispute' }).click();
+      const form = page.getByRole('form', { name: 'Open a dispute' });
+      await expectText(form.getByTestId('dispute-payment-summary'), '250.00 KZT');
+      assert.equal(await form.getByLabel('Payment ID').inputValue(), paymentId);
+      const caseId = `E2E-${Date.now().toString(36).toUpperCase()}`;
+      await form.getByLabel('Case ID').fill(caseId);
+      await form.getByLabel('Reason').selectOption('FRAD');
+      await form.getByLabel('Description').fill('The customer was talked into paying a fake seller.');
+      // more than was paid: the API's field error shows by the amount
+      await form.getByLabel('Amount (KZT)').fill('300.00');
+      await form.getByRole('button', { name: 'Open dispute' }).click();
+      await expectText(fieldError(page, 'Amount (KZT)'), /At most 250\.00 KZT/);
+      await form.getByLabel('Amount (KZT)').fill('200.00');
+      await form.getByRole('button', { name: 'Open dispute' }).click();
+
+      const disputeId = `${w.payer.bic}:${caseId}`;
+      const detail = page.getByTestId('dispute-detail');
+      await expectText(detail.getByRole('heading', { level: 2 }), disputeId);
+      await expectText(detail.locator('.profile-head [data-status]'), 'Open');
+      await expectText(page.getByTestId('dispute-amount'), /^200\.00 KZT$/);
+      await expectText(page.getByTestId('dispute-reason'), /^FRAD · fraud/);
+      await expectText(page.getByTestId('dispute-respondent'), w.payee.bic);
+      await expectText(page.getByTestId('dispute-deadline'), / UTC$/);
+      const actions = page.getByTestId('dispute-actions');
+      assert.deepEqual(await actions.getByRole('button').allInnerTexts(), ['Withdraw'], 'the claimant waits');
+
+      // the payee's bank rejects it with grounds (over the API)
+      const grounds = 'The customer confirmed the purchase by phone.';
+      const answer = await apiCall(env, 'POST', `${IPS_API}/disputes/${encodeURIComponent(disputeId)}/answer`, {
+        token: w.payeeToken,
+        body: { accept: false, grounds },
+      });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.equal(answer.body.status, 'rejected');
+
+      // the payer sees the rejection and its grounds, and escalates with grounds of its own
+      await detail.getByRole('button', { name: 'Refresh' }).click();
+      await expectText(detail.locator('.profile-head [data-status]'), 'Rejected');
+      const history = page.getByTestId('dispute-history');
+      await expectText(history.locator('li[data-action="reject"]'), grounds);
+      await expectText(history.locator('li[data-action="reject"]'), w.payee.bic);
+      await actions.getByRole('button', { name: 'Escalate to the operator', exact: true }).click();
+      await actions.getByRole('button', { name: 'Escalate', exact: true }).click();
+      await expectText(fieldError(page, 'Grounds'), /grounds/);
+      await actions.getByLabel('Grounds').fill('The seller’s site was taken down by the police the next day.');
+      await actions.getByRole('button', { name: 'Escalate', exact: true }).click();
+      await expectText(detail.locator('.profile-head [data-status]'), 'Escalated');
+      await expectText(history.locator('li[data-action="escalate"]'), 'taken down');
+
+      // the operator finds the case among all, and decides for the claimant with grounds
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await login(page, env.user('operator'));
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'IPS' }).click();
+      await page.getByRole('navigation', { name: 'IPS' }).getByRole('link', { name: 'Disputes' }).click();
+      await page.getByRole('heading', { name: 'IPS · Disputes', level: 1 }).waitFor();
+      const row = page.getByTestId('disputes').locator(`tr[data-dispute-id="${disputeId}"]`);
+      await expectText(row.locator('[data-status]'), 'Escalated');
+      await expectText(row.getByTestId('amount'), /^200\.00 KZT$/);
+      await row.getByRole('link', { name: disputeId }).click();
+      await expectText(detail.getByRole('heading', { level: 2 }), disputeId);
+      assert.deepEqual(await actions.getByRole('button').allInnerTexts(), [
+        'Decide for claimant',
+        'Decide for respondent',
+      ]);
+      await actions.getByRole('button', { name: 'Decide for claimant', exact: true }).click();
+      await actions.getByLabel('Grounds').fill('The payee’s bank onboarded a fraudulent merchant.');
+      await actions.getByRole('button', { name: 'Decide for the claimant', exact: true }).click();
+      await expectText(detail.locator('.profile-head [data-status]'), 'Decided for claimant');
+      await expectText(page.getByTestId('dispute-return'), new RegExp(`^${w.payee.bic}:DSP-`));
+      assert.equal(await actions.count(), 0, 'a final case has no steps');
+      assert.deepEqual(await history.locator('li').evaluateAll((li) => li.map((l) => l.getAttribute('data-action'))), [
+        'open',
+        'reject',
+        'escalate',
+        'decide_claimant',
+      ]);
+    },
+  );
+
+  browserTest(
+    env,
+    'the operator sets a net debit cap and sees it used; a cap below today’s use is refused; the bank sees its cap',
+    async (page) => {
+      await env.start();
+      const w = await ipsWorld();
+      await login(page, env.user('operator'));
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'IPS' }).click();
+      await page.getByRole('navigation', { name: 'IPS' }).getByRole('link', { name: 'Monitor' }).click();
+      const panel = page.getByTestId('caps-panel');
+      await panel.getByRole('button', { name: 'Set cap', exact: true }).click();
+      const form = page.getByRole('form', { name: 'Set net debit cap' });
+      await form.getByLabel('Bank', { exact: true }).selectOption(w.payer.bic);
+      await form.getByLabel('Cap per IPS day (KZT)').fill('50000.00');
+      await form.getByLabel('Grounds').fill('Quarterly risk review');
+      await form.getByRole('button', { name: 'Set cap', exact: true }).click();
+      await expectText(panel.getByRole('status'), `The net debit cap of ${w.payer.bic} is 50 000.00 KZT`);
+      const row = page.getByTestId('ips-caps').locator(`tr[data-bic="${w.payer.bic}"]`);
+      await expectText(row.getByTestId('cap-cap'), /^50 000\.00$/);
+      await expectText(row.getByTestId('cap-used'), /^0\.00$/);
+
+      // the payer bank pays under its cap: the monitor shows the use at its next refresh
+      await paySettled(w, '300.00', kzIban('1250000004000001'));
+      await expectText(row.getByTestId('cap-used'), /^300\.00$/, 20_000);
+      await expectText(row.getByTestId('cap-left'), /^49 700\.00$/);
+
+      // a cap below what the bank has used today is refused, by the cap field
+      await row.getByRole('button', { name: 'Change' }).click();
+      await form.getByLabel('Cap per IPS day (KZT)').fill('100.00');
+      await form.getByLabel('Grounds').fill('Tighter limit');
+      await form.getByRole('button', { name: 'Set cap', exact: true }).click();
+      await expectText(fieldError(page, 'Cap per IPS day (KZT)'), /at least 300\.00/);
+      await form.getByRole('button', { name: 'Cancel' }).click();
+      await expectText(row.getByTestId('cap-cap'), /^50 000\.00$/);
+
+      // the bank sees its own cap and its use on its IPS payments page
+      const bankContext = await env.browser.newContext({ baseURL: env.url });
+      try {
+        const bankPage = await bankContext.newPage();
+        await login(bankPage, loginOf(w.payer));
+        await bankPage.goto('/#/ips/payments');
+        await expectText(bankPage.getByTestId('my-cap-cap'), /^50 000\.00 KZT$/);
+        await expectText(bankPage.getByTestId('my-cap-used'), /^300\.00 KZT$/);
+        await expectText(bankPage.getByTestId('my-cap-left'), /^49 700\.00 KZT$/);
+      } finally {
+        await bankContext.close();
+      }
+
+      // removed: listed without a cap
+      await row.getByRole('button', { name: 'Remove' }).click();
+      await form.getByLabel('Grounds').fill('Review closed');
+      await form.getByRole('button', { name: 'Remove cap', exact: true }).click();
+      await expectText(panel.getByRole('status'), `The net debit cap of ${w.payer.bic} is removed`);
+      await expectText(row.getByTestId('cap-cap'), /^no cap$/);
     },
   );
 });

@@ -9,7 +9,7 @@ import { LoadMore } from '../../components/LoadMore.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { IpsTabs } from '../../components/Tabs.tsx';
 import { type Directory, useDirectory } from '../../directory.ts';
-import { formatDateTimeSeconds, formatDecimal, shownCount } from '../../format.ts';
+import { formatDateTimeSeconds, formatDecimal, shownCount, splitDateTime } from '../../format.ts';
 import { canDecideDisputes, canOpenDisputes, overseesIps } from '../../roles.ts';
 import { DISPUTE_STATUSES, type DisputeEvent, type DisputeStatus, type IpsDispute, type Me } from '../../types.ts';
 import { hrefOf } from '../../useHashRoute.ts';
@@ -42,9 +42,13 @@ const isOverdue = (d: IpsDispute, nowMs: number) => ACTIVE_DISPUTE.has(d.status)
 /** A case's deadline while it runs, with "overdue" once past; '—' for a final case. */
 function Deadline({ dispute, nowMs }: { dispute: IpsDispute; nowMs: number }) {
   if (!ACTIVE_DISPUTE.has(dispute.status)) return <span className="muted">—</span>;
+  const { date, time } = splitDateTime(dispute.deadline);
   return (
     <span className="stacked">
-      <span className="nowrap">{formatDateTimeSeconds(dispute.deadline)}</span>
+      <time className="nowrap" dateTime={dispute.deadline} title={formatDateTimeSeconds(dispute.deadline)}>
+        {time}
+      </time>
+      <span className="cell-sub">{date}</span>
       {isOverdue(dispute, nowMs) && (
         <span className="badge badge-danger" data-testid="dispute-overdue">
           Overdue
@@ -406,10 +410,11 @@ export function DisputesPage({ me, disputeId, query }: { me: Me; disputeId: stri
             return (
               <tr key={d.id} data-dispute-id={d.id} data-status={d.status}>
                 <th scope="row" className="mono cell-id">
-                  <a href={hrefOf('ips-disputes', d.id)}>{d.id}</a>
-                  <span className="cell-sub">
-                    {' '}
-                    payment <span className="nowrap">{d.paymentId}</span>
+                  <span className="stacked">
+                    <PaymentLink payment={d} route="ips-disputes" />
+                    <span className="cell-sub" title={`Payment ${d.paymentId}`}>
+                      {d.paymentId}
+                    </span>
                   </span>
                 </th>
                 {ownBic && <td>{mine ? SIDE_LABELS[mine] : '—'}</td>}

@@ -796,7 +796,17 @@ export function ipsRoutes(
       config: { auth: { roles: ['oversight'] } },
       schema: { tags, summary: 'Every bank’s net debit cap and what it has used today' },
     },
-    async () => ({ items: await Promise.all((await caps.list()).map((c) => usageView(c.bic))) }),
+    async () => ({
+      items: await Promise.all(
+        (await caps.list()).map(async (c) => ({
+          ...(await usageView(c.bic)),
+          version: c.version,
+          setBy: c.setBy,
+          setAt: c.setAt,
+          grounds: c.grounds,
+        })),
+      ),
+    }),
   );
   app.get(
     `${base}/caps/mine`,

@@ -5,6 +5,7 @@ import {
   type Db,
   DomainError,
   enqueueWebhook,
+  formatAmount,
   type IdGenerator,
   type Logger,
   notFound,
@@ -105,7 +106,7 @@ export class IpsDisputes {
         `the claim must be more than 0 and at most what is not yet returned (${left})`,
         {
           reason: 'AM02',
-          issues: [{ field: '/amount', message: `at most ${left}` }],
+          issues: [{ field: '/amount', message: `at most ${formatAmount(left)}` }],
         },
       );
     }

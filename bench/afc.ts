@@ -7,7 +7,9 @@
  *    and map lookups in memory, no database; about 1% of payments hit a listed identifier or name.
  *  - afc.screen_http: the same payments through POST /api/afc/v1/screen of the platform running as its own
  *    process (as deployed) on that database, banks with real OAuth tokens, autocannon at a fixed number of
- *    connections; answers that hit are audited before they leave, as in production.
+ *    connections; answers that hit are audited before they leave, as in production. One payment per request
+ *    (`via: http-json`), then 50 per request through /screen/batch (`via: http-json-batch`; ops_per_s counts
+ *    payments, the latencies are per request).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -23,6 +25,8 @@ import { cores, emit, isDurable, Latencies, now, round } from './lib.ts';
 
 const ENTRIES = Number(process.env.AFC_BENCH_ENTRIES ?? 1_000_000);
 const BATCH = 10_000;
+/** Payments per request of the batch case. */
+const BATCH_HTTP = 50;
 const POLICE: ListActor = { actor: 'bench', participantId: 'ptc_bench', roles: ['fraud_decider'] };
 
 const FIRST = ['Айгерим', 'Жанна', 'Серік', 'Қуаныш', 'Дәурен', 'Әлия', 'Ерлан', 'Гүлнар', 'Нұрлан', 'Мадина'];
@@ -154,6 +158,7 @@ async function overHttp(dir: string, opts: { connections: number; amount: number
       '--disable-warning=ExperimentalWarning',
       '--single-threaded-gc',
       '--max-semi-space-size=32',
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? '.tmp/prof'}`] : []),
       'src/cli.ts',
       'start',
     ],
@@ -194,19 +199,23 @@ async function overHttp(dir: string, opts: { connections: number; amount: number
       const c = await r.json();
       tokens.push(await fetchAccessToken({ tokenEndpoint: c.tokenEndpoint, clientId: c.clientId, privateKey }));
     }
-    const bodies = Array.from({ length: 50_000 }, (_, j) =>
-      JSON.stringify(payment(j), (_k, v) => (typeof v === 'bigint' ? '1500.00' : v)),
+    const json = (p: ScreenPayment) => JSON.stringify(p, (_k, v) => (typeof v === 'bigint' ? '1500.00' : v));
+    const singles = Array.from({ length: 50_000 }, (_, j) => json(payment(j)));
+    const batches = Array.from({ length: 500 }, (_, b) =>
+      JSON.stringify({
+        payments: Array.from({ length: BATCH_HTTP }, (_, k) => JSON.parse(json(payment(b * BATCH_HTTP + k)))),
+      }),
     );
-    const shoot = (amount: number) => {
+    const shoot = (path: string, bodies: string[], amount: number, connections: number) => {
       let i = 0;
       return autocannon({
         url,
-        connections: opts.connections,
+        connections,
         amount,
         requests: [
           {
             method: 'POST',
-            path: '/api/afc/v1/screen',
+            path,
             setupRequest: (req) => {
               const k = i++;
               return {
@@ -219,19 +228,36 @@ async function overHttp(dir: string, opts: { connections: number; amount: number
         ],
       });
     };
-    await shoot(10_000); // warm-up: JIT, token cache
-    const result = await shoot(opts.amount);
+    await shoot('/api/afc/v1/screen', singles, 10_000, opts.connections); // warm-up: JIT, token cache
+    const single = await shoot('/api/afc/v1/screen', singles, opts.amount, opts.connections);
     emit({
       bench: 'afc.screen_http',
       engine: 'sqlite',
       via: 'http-json',
       entries: ENTRIES,
-      checks: result.requests.sent,
-      errors: result.non2xx + result.errors,
+      checks: single.requests.sent,
+      per_request: 1,
+      errors: single.non2xx + single.errors,
       connections: opts.connections,
-      ops_per_s: round(result.requests.average, 0),
-      p50_ms: result.latency.p50,
-      p99_ms: result.latency.p99,
+      ops_per_s: round(single.requests.average, 0),
+      p50_ms: single.latency.p50,
+      p99_ms: single.latency.p99,
+      cores,
+      durable: true,
+    });
+    const batch = await shoot('/api/afc/v1/screen/batch', batches, Math.ceil(opts.amount / BATCH_HTTP) * 2, 2);
+    emit({
+      bench: 'afc.screen_http',
+      engine: 'sqlite',
+      via: 'http-json-batch',
+      entries: ENTRIES,
+      checks: batch.requests.sent * BATCH_HTTP,
+      per_request: BATCH_HTTP,
+      errors: batch.non2xx + batch.errors,
+      connections: 2,
+      ops_per_s: round(batch.requests.average * BATCH_HTTP, 0),
+      p50_ms: batch.latency.p50,
+      p99_ms: batch.latency.p99,
       cores,
       durable: true,
     });

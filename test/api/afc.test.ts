@@ -272,9 +272,37 @@ for (const engine of engines()) {
       problem(await screen({ creditor: { phone: phone(1), bic: 'NOSUCHKZ' } }), 400, '/creditor/bic');
       problem(await screen({ creditor: { iin: iin(1) }, amount: 100 }), 400, '/amount');
       problem(await screen({}), 400, '/creditor');
+      problem(
+        await t.call('GET', `${A}/lists/lookup?kind=iin&value=123`, { token: bank.token }),
+        400,
+        'querystring/value',
+      );
       problem(await t.call('GET', `${A}/lists/changes?since=-1`, { token: bank.token }), 400);
       problem(await t.call('GET', `${A}/lists/changes`, { token: bank.token }), 400, 'querystring/since');
       assert.equal(await version(), before, 'nothing changed');
+    });
+
+    it('screens a batch in order; one malformed payment refuses the batch naming it', async () => {
+      const bank = banks[1]!;
+      const batch = (payments: unknown[]) =>
+        t.call('POST', `${A}/screen/batch`, { token: bank.token, key: '', body: { payments } });
+      const ok = await batch([
+        { creditor: { account: iban(1) } },
+        { creditor: { phone: '+77015550001' } },
+        { creditor: { account: iban(77) } },
+      ]);
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.deepEqual(
+        ok.body.results.map((r: { decision: string }) => r.decision),
+        ['block', 'review', 'allow'],
+      );
+      problem(
+        await batch([{ creditor: { iin: iin(1) } }, { creditor: { iin: '123' } }]),
+        400,
+        '/payments/1/creditor/iin',
+      );
+      problem(await batch([{ creditor: { iin: iin(1) } }, {}]), 400, '/payments/1/creditor');
+      problem(await batch([]), 400);
     });
 
     it('overrides and removals by the operator and law enforcement', async () => {

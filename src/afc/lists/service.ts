@@ -688,7 +688,7 @@ export class AfcLists {
     decision: Decision;
     entries: ListEntryView[];
   }> {
-    const r = this.resolve(input, '/querystring');
+    const r = this.resolve(input, 'querystring');
     const raw = mayReadRaw(viewer.roles);
     return this.db.transaction(async (tx) => {
       const rows = (await store.byMacs(tx, [r.mac])).sort((a, b) => a.id.localeCompare(b.id));

@@ -3,6 +3,7 @@ import {
   appendAudit,
   type Clock,
   type Db,
+  DomainError,
   GroupCommit,
   type IdGenerator,
   invalid,
@@ -132,32 +133,61 @@ export class AfcScreening {
    * audited (who asked, the decision, the fields and MACs that hit) before it is returned.
    */
   async screenFor(caller: ListActor, p: ScreenPayment): Promise<ScreenResult & { id: string }> {
+    return (await this.screenManyFor(caller, [p], ''))[0]!;
+  }
+
+  /**
+   * Several payments in one call (a bank's batch): all checked first (a malformed one is a 400 naming
+   * `/payments/<i>/…` and nothing is answered), then screened; the answers that hit are audited together.
+   */
+  async screenManyFor(
+    caller: ListActor,
+    payments: readonly ScreenPayment[],
+    prefix = '/payments',
+  ): Promise<(ScreenResult & { id: string })[]> {
+    const at = (i: number) => (prefix ? `${prefix}/${i}` : '');
     if (this.knownBic) {
-      for (const party of PARTIES) {
-        const bic = p[party]?.bic;
-        if (bic !== undefined && !(await this.knownBic(bic))) throw invalid(`/${party}/bic`, 'unknown participant');
+      for (const [i, p] of payments.entries()) {
+        for (const party of PARTIES) {
+          const bic = p[party]?.bic;
+          if (bic !== undefined && !(await this.knownBic(bic)))
+            throw invalid(`${at(i)}/${party}/bic`, 'unknown participant');
+        }
       }
     }
-    const r = this.screen(p, { strict: true });
-    const id = this.ids.next('scr');
-    if (r.reasons.length > 0) {
-      await this.audits.add({
-        actor: caller.actor,
-        action: 'afc.screen.listed',
-        entity: 'afc_screening',
-        entityId: id,
-        details: {
-          participantId: caller.participantId,
-          decision: r.decision,
-          rail: p.rail ?? null,
-          amount: p.amount === undefined ? null : p.amount.toString(),
-          listVersion: r.listVersion,
-          reasons: r.reasons.map((x) => ({ code: x.code, field: x.field, status: x.status })),
-          macs: this.hitMacs(p, r.reasons),
-        },
-      });
+    const results = payments.map((p, i) => {
+      try {
+        return { id: this.ids.next('scr'), ...this.screen(p, { strict: true }) };
+      } catch (e) {
+        if (!prefix || !(e instanceof DomainError) || e.issues.length === 0) throw e;
+        const issue = e.issues[0]!;
+        throw invalid(`${at(i)}${issue.field}`, issue.message);
+      }
+    });
+    const audits: Promise<void>[] = [];
+    for (const [i, r] of results.entries()) {
+      if (r.reasons.length === 0) continue;
+      const p = payments[i]!;
+      audits.push(
+        this.audits.add({
+          actor: caller.actor,
+          action: 'afc.screen.listed',
+          entity: 'afc_screening',
+          entityId: r.id,
+          details: {
+            participantId: caller.participantId,
+            decision: r.decision,
+            rail: p.rail ?? null,
+            amount: p.amount === undefined ? null : p.amount.toString(),
+            listVersion: r.listVersion,
+            reasons: r.reasons.map((x) => ({ code: x.code, field: x.field, status: x.status })),
+            macs: this.hitMacs(p, r.reasons),
+          },
+        }),
+      );
     }
-    return { id, ...r };
+    await Promise.all(audits);
+    return results;
   }
 
   /** The MACs of the identifiers that gave reasons (the audit names them, never the raw values). */

@@ -416,6 +416,43 @@ for (const engine of engines()) {
       }
     });
 
+    it('concurrent changes take contiguous versions; a follower replaying the log ends in the same state', async () => {
+      const t = await setup(engine);
+      const follower = new AfcLists({ db: t.db, clock: t.clock, options: { pollMs: 0, sweepMs: 0 } });
+      try {
+        await follower.start();
+        await Promise.all(
+          Array.from({ length: 12 }, (_, k) =>
+            k % 3 === 2
+              ? t.lists.clearSuspects(`inc_${k - 1}`, { reason: 'not fraud after all' })
+              : t.lists.addSuspects(
+                  undefined,
+                  [
+                    { kind: 'iin', value: iin(100 + k) },
+                    { kind: 'phone', value: phone(100 + (k % 4)) },
+                  ],
+                  { source: `inc_${k}`, reason: 'concurrent report' },
+                ),
+          ),
+        );
+        const versions = (
+          await t.db.query<{ version: bigint }>('SELECT version FROM afc_list_changes ORDER BY version')
+        ).map((r) => Number(r.version));
+        assert.deepEqual(
+          versions,
+          versions.map((_, i) => i + 1),
+        );
+        assert.equal(t.lists.version, versions.length);
+        await follower.sync();
+        assert.equal(follower.version, versions.length);
+        assert.equal(follower.index.size, await t.count('afc_list_entries'));
+        assert.equal(t.lists.index.size, await t.count('afc_list_entries'));
+      } finally {
+        await follower.stop();
+        await t.close();
+      }
+    });
+
     it('screening for a participant is strict about identifiers and audits every answer that hit', async () => {
       const t = await setup(engine);
       try {

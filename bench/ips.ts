@@ -18,7 +18,8 @@
  *    minute (`lookupsPerMinutePerBank`, a service option) and reported; over HTTP the platform's defaults hold
  *    (the platform has no setting for them), so the run makes 5,000 lookups per bank (within each bank's
  *    burst of 6,000) and counts 429s. Payer ids cycle so no payer looks up more than 30 times.
- * `--case=pay|pay-http|latency|alias|alias-http` runs one case; BENCH_PROF=1 writes the platform's CPU profile
+ * `--case=pay|pay-http|latency|alias|alias-http` runs one case (`--engine=sqlite|postgres` one engine, `--rate=`
+ * and `--seconds=` the offered load of ips.latency); BENCH_PROF=1 writes the platform's CPU profile
  * to .tmp/prof.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -371,7 +372,8 @@ async function benchAliasHttp(engine: Engine, perBank: number, concurrency: numb
 export async function run(): Promise<void> {
   const only = flag('case');
   const want = (c: string) => only === undefined || only === c;
-  for (const engine of benchEngines()) {
+  const engines = flag('engine') ? [flag('engine') as Engine] : benchEngines();
+  for (const engine of engines) {
     if (want('pay')) await benchPay(engine, 20_000);
     if (want('pay-http')) await benchPayHttp(engine, 20_000, 256);
     if (want('latency')) await benchLatency(engine, Number(flag('rate') ?? 1000), Number(flag('seconds') ?? 10));

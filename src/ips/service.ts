@@ -425,7 +425,9 @@ export class IpsService {
       return toStatus(await this.concluded(p));
     }
     // the payer's request is gone (another process, a restart): decide here
-    if (this.d.clock.now().toISOString() >= p.deadline) return toStatus(await this.conclude(p, { txSts: 'RJCT' }));
+    if (this.d.clock.now().toISOString() >= p.deadline) {
+      return toStatus(await this.conclude(p, { txSts: 'RJCT', reason: 'AB05' }));
+    }
     return toStatus(await this.conclude(p, a));
   }
 
@@ -473,6 +475,8 @@ export class IpsService {
       const final: IpsPayment = { ...p, status: settled ? 'settled' : 'rejected', reason, updatedAt: at };
       // looked up before: the transaction callback must only talk to the database through `tx`
       const payer = await this.d.lookup(p.payerBic);
+      // a payee whose answer came too late (or was lost in a crash) may have accepted: it must hear the outcome
+      const payee = !settled && reason === 'AB05' ? await this.d.lookup(p.payeeBic) : undefined;
       const fee = settled && this.d.fees ? await this.d.fees.charge(final) : undefined;
       const settledHook = this.onSettled.get(p.id);
       this.onSettled.delete(p.id);
@@ -482,6 +486,14 @@ export class IpsService {
         decidedHere = true;
         if (settled && settledHook) await settledHook(tx);
         if (fee) await this.d.fees!.record(tx, p.id, fee, at);
+        if (payee) {
+          await enqueueWebhook(
+            tx,
+            { participantId: payee.id, eventType: 'ips.pacs002', payload: toStatus(final), idempotencyKey: p.id },
+            this.d.ids,
+            this.d.clock,
+          );
+        }
         if (!payer) return;
         await enqueueWebhook(
           tx,

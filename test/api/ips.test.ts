@@ -114,7 +114,13 @@ for (const engine of engines()) {
         token: b!.token,
         body: { txSts: 'ACCP' },
       });
-      assert.equal(late.body.status, 'RJCT');
+      assert.deepEqual([late.body.status, late.body.reason], ['RJCT', 'AB05']);
+      // the payee, whose answer came too late, is told the outcome too
+      const told = await t.app.platform.db.query<{ participant_id: string }>(
+        `SELECT participant_id FROM webhook_deliveries WHERE event_type = 'ips.pacs002' AND idempotency_key = $1`,
+        [`${a!.bic}:ITX-${lastSeq()}`],
+      );
+      assert.deepEqual(told.map((r) => r.participant_id).sort(), [a!.id, b!.id].sort());
     });
 
     it('refuses what the position does not cover (AM04) without delivering; bad input changes nothing', async () => {

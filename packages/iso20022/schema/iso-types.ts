@@ -60,7 +60,24 @@ export const DocumentType3Code = code(
 /** What a referred document is: a commercial invoice (CINV) for B2B payments, and its relatives. */
 export const DocumentType6Code = code(
   'DocumentType6Code',
-  ['MSIN', 'CNFA', 'DNFA', 'CINV', 'CREN', 'DEBN', 'HIRI', 'SBIN', 'CMCN', 'SOAC', 'DISP', 'BOLD', 'VCHR', 'AROI', 'TSUT', 'PUOR'],
+  [
+    'MSIN',
+    'CNFA',
+    'DNFA',
+    'CINV',
+    'CREN',
+    'DEBN',
+    'HIRI',
+    'SBIN',
+    'CMCN',
+    'SOAC',
+    'DISP',
+    'BOLD',
+    'VCHR',
+    'AROI',
+    'TSUT',
+    'PUOR',
+  ],
   ['CINV', 'CREN', 'DEBN', 'CMCN', 'SOAC', 'PUOR', 'VCHR'],
 );
 /** Request to pay asks for a credit transfer, never a cheque. */

@@ -17,7 +17,9 @@ const USAGE = `ndfi — National Digital Financial Infrastructure
   ndfi seed                             seed the demo world into an empty database
   ndfi audit verify                     check the audit log's hash chain; names the first bad entry
   ndfi demo traffic [--rate N] [--duration S]
-                                        keep IMTS busy with simulated banks (needs a running platform)
+                                        keep IMTS and IPS busy with simulated banks (needs a running platform)
+  ndfi demo fraud [--payments N] [--seed S]
+                                        synthetic traffic with labelled fraud; mule detection and its precision
   ndfi participant list [--json]
   ndfi participant add --name N --type T [--bic B] [--tax-id BIN] [--bin-ranges a,b]
   ndfi user add --participant ID|BIC --username U --display-name D [--roles admin,user] [--password P]
@@ -52,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       rate: { type: 'string' },
       duration: { type: 'string' },
+      payments: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -79,6 +83,19 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     return -1; // keep running
+  }
+
+  if (cmd === 'demo' && sub === 'fraud') {
+    // offline: generated traffic, nothing stored; the same generator the mule benchmark measures on
+    const { fraudDemo, formatFraudDemo } = await import('./afc/index.ts');
+    const payments = Number(values.payments ?? '100000');
+    const seed = Number(values.seed ?? '42');
+    if (!Number.isInteger(payments) || payments < 1000 || payments > 5_000_000) {
+      throw new DomainError('validation', '--payments: a whole number from 1000 to 5000000');
+    }
+    if (!Number.isInteger(seed)) throw new DomainError('validation', '--seed: a whole number');
+    console.log(formatFraudDemo(fraudDemo({ payments, seed })));
+    return 0;
   }
 
   if (cmd === 'demo' && sub === 'traffic') {

@@ -37,6 +37,21 @@ export {
   RAW_READERS,
   SYSTEM_ACTOR,
 } from './lists/service.ts';
+// mule-network detection over the payment graph and the synthetic traffic it is measured on
+export {
+  detectInGraph,
+  detectMules,
+  type FraudDemoResult,
+  formatFraudDemo,
+  fraudDemo,
+  type MuleOptions,
+  type MuleProposal,
+  type MuleReport,
+  type MuleSignal,
+  type PaymentEdge,
+  PaymentGraph,
+  precisionRecall,
+} from './mules/index.ts';
 export { type AfcRouteDeps, afcRoutes } from './routes.ts';
 export {
   AfcScreening,
@@ -47,3 +62,12 @@ export {
   type ScreenPayment,
   type ScreenResult,
 } from './screening/service.ts';
+export {
+  type AccountLabel,
+  type FraudPattern,
+  generateSynthetic,
+  type SyntheticAccount,
+  type SyntheticConfig,
+  type SyntheticPayment,
+  syntheticTraffic,
+} from './synthetic/index.ts';

@@ -18,6 +18,18 @@ describe('ndfi CLI', () => {
   });
   after(() => tmp.cleanup());
 
+  it('demo fraud: labelled synthetic traffic, mule proposals with explanations and precision/recall; bad sizes refused', () => {
+    const r = ndfi(tmp.dir, 'demo', 'fraud', '--payments', '20000', '--seed', '7');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /20000 payments, \d+ of them fraud/);
+    const m = /precision ([\d.]+), recall ([\d.]+)/.exec(r.stdout);
+    assert.ok(m && Number(m[1]) >= 0.8 && Number(m[2]) >= 0.8, r.stdout.split('\n')[1]);
+    assert.match(r.stdout, /Proposed as a money mule \(score [\d.]+\): .*flag at/);
+    const bad = ndfi(tmp.dir, 'demo', 'fraud', '--payments', '12.5');
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /--payments/);
+  });
+
   it('seeds, adds a participant and a user, lists them', () => {
     const seed = ndfi(tmp.dir, 'seed');
     assert.equal(seed.status, 0, seed.stderr);

@@ -49,10 +49,10 @@ function validate(v: Values): { input: OpenDisputeInput } | { errors: Errors } {
   };
 }
 
-/** The API names limits in tiyn ("at most 150000"): shown in tenge. */
+/** The API names the limit in tenge ("at most 1500.00"): said with its currency and why. */
 function amountMessage(message: string): string {
-  const m = /^at most (\d+)$/.exec(message);
-  return m ? `At most ${formatMinor(m[1]!, 'KZT')}: what is not yet returned of the payment.` : message;
+  const m = /^at most (\d+\.\d{2})$/.exec(message);
+  return m ? `At most ${m[1]} KZT: what is not yet returned of the payment.` : message;
 }
 
 /** What a refused opening says, by field where the API's answer points at one. */

@@ -1,4 +1,4 @@
-import { decodeJson, encodeJson, type Queryable, type SqlValue } from '../platform/index.ts';
+import { decodeJson, encodeJson, type Queryable, rowPlaceholders, type SqlValue } from '../platform/index.ts';
 import type { BilateralFlow } from './domain/flows.ts';
 import type { CycleReportRow } from './domain/report.ts';
 import type { CycleRef } from './domain/schedule.ts';
@@ -192,36 +192,13 @@ const PAYMENT_COLUMNS = 'seq, cycle_id, msg_seq, sender_bic, tx_id, end_to_end_i
 const COLS = 9;
 
 /**
- * Multi-row INSERTs, largest chunk first. SQLite gets anonymous `?` placeholders (which SqliteDb passes
- * through): node:sqlite binds `?NNN` — what `$n` becomes — in time that grows with the statement's
- * parameter count, measured 4× slower at 128 rows. PostgreSQL pays a round trip per statement, so it
- * gets bigger statements (1,000 rows × 9 = 9,000 parameters, under its 65,535).
+ * Multi-row INSERTs, largest chunk first. PostgreSQL pays a round trip per statement, so it gets bigger
+ * statements (1,000 rows × 9 = 9,000 parameters, under its 65,535).
  */
 const CHUNKS = { sqlite: [128, 16, 1], postgres: [1000, 100, 10, 1] } as const;
 
-function insertSql(engine: 'sqlite' | 'postgres', rows: number): string {
-  let values: string;
-  if (engine === 'sqlite') {
-    const one = `(${'?, '.repeat(COLS - 1)}?)`;
-    values = Array.from({ length: rows }, () => one).join(', ');
-  } else {
-    values = Array.from(
-      { length: rows },
-      (_, r) => `(${Array.from({ length: COLS }, (_, c) => `$${r * COLS + c + 1}`).join(', ')})`,
-    ).join(', ');
-  }
-  return `INSERT INTO ics_payments (${PAYMENT_COLUMNS}) VALUES ${values} ON CONFLICT (sender_bic, tx_id) DO NOTHING`;
-}
-const SQL = new Map<string, string>();
-const insertFor = (engine: 'sqlite' | 'postgres', rows: number): string => {
-  const k = `${engine}:${rows}`;
-  let s = SQL.get(k);
-  if (!s) {
-    s = insertSql(engine, rows);
-    SQL.set(k, s);
-  }
-  return s;
-};
+const insertSql = (rows: number): string =>
+  `INSERT INTO ics_payments (${PAYMENT_COLUMNS}) VALUES ${rowPlaceholders(rows, COLS)} ON CONFLICT (sender_bic, tx_id) DO NOTHING`;
 
 const marks = (from: number, n: number): string => Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
 
@@ -282,7 +259,7 @@ export const icsStore = {
       const firstSeq = ctx.counters.payment + 1n;
       let k = 0;
       for (const size of chunks) {
-        const sql = insertFor(tx.engine, size);
+        const sql = insertSql(size);
         while (m.rows.length - k >= size) {
           const params: SqlValue[] = new Array(size * COLS);
           let j = 0;

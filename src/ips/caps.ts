@@ -40,12 +40,6 @@ const toCap = (r: CapRow): NetDebitCap => ({
   grounds: r.grounds,
 });
 
-/** The pending legs a payment adds to its reservation, and which banks they count against. */
-export interface CapLegs {
-  transfers: TransferInput[];
-  ids: string[];
-}
-
 /**
  * Per-participant net debit caps on IPS (a risk limit under the prefunded position): what a bank sends
  * minus what it receives within one IPS day may not exceed its cap. Kept on the ledger, so the check is as
@@ -148,9 +142,9 @@ export class IpsNetDebitCaps {
     payeeBic: string,
     amount: bigint,
     timeoutSeconds: number,
-  ): Promise<CapLegs> {
+  ): Promise<TransferInput[]> {
     const caps = await this.caps();
-    if (caps.size === 0) return { transfers: [], ids: [] };
+    if (caps.size === 0) return [];
     const day = ipsDay(this.clock.nowMs());
     const transfers: TransferInput[] = [];
     const leg = (id: string, debit: string, credit: string) =>
@@ -176,7 +170,7 @@ export class IpsNetDebitCaps {
     }
     const last = transfers.at(-1);
     if (last) last.flags = { pending: true };
-    return { transfers, ids: transfers.map((t) => t.id) };
+    return transfers;
   }
 
   /** The cap legs a payment reserved, as the ledger knows them (after a restart, or in another process). */

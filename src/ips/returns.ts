@@ -128,6 +128,12 @@ export class IpsReturns {
     return p;
   }
 
+  /** Whether a return (`<returner BIC>:<RtrId>`) was made. */
+  async exists(id: string): Promise<boolean> {
+    const [r] = await this.db.query<{ id: string }>('SELECT id FROM ips_returns WHERE id = $1', [id]);
+    return r !== undefined;
+  }
+
   /** What has been returned of a payment so far. */
   async returned(originalId: string, q: Queryable = this.db): Promise<bigint> {
     const [r] = await q.query<{ s: bigint | null }>('SELECT SUM(amount) AS s FROM ips_returns WHERE original_id = $1', [
@@ -159,8 +165,8 @@ export class IpsReturns {
   ): Promise<IpsReturn> {
     const p = await this.original(originalId, returnerBic);
     const id = `${returnerBic}:${r.rtrId}`;
-    const [known] = await this.db.query<{ id: string }>('SELECT id FROM ips_returns WHERE id = $1', [id]);
-    if (known) throw new DomainError('conflict', `return ${r.rtrId} was already made`, { reason: 'DUPL' });
+    if (await this.exists(id))
+      throw new DomainError('conflict', `return ${r.rtrId} was already made`, { reason: 'DUPL' });
     const left = p.amount - (await this.returned(originalId));
     const amount = r.amount ?? left;
     if (amount <= 0n) {

@@ -296,9 +296,7 @@ export class IpsService {
     // Reserve first, record second: a crash between leaves a pending transfer the ledger expires.
     // a safety net behind the sweep: the ledger voids it even if IPS never comes back
     const timeoutSeconds = Math.ceil(this.timeoutMs / 1000) + 60;
-    const legs = this.d.caps
-      ? await this.d.caps.legs(id, payer.bic, payee.bic, payment.amount, timeoutSeconds)
-      : { transfers: [], ids: [] };
+    const legs = (await this.d.caps?.legs(id, payer.bic, payee.bic, payment.amount, timeoutSeconds)) ?? [];
     const reserve = await this.d.ledger.submit([
       {
         id: reservationId(id),
@@ -308,10 +306,10 @@ export class IpsService {
         currency: 'KZT',
         code: 'ips.payment',
         reference: payment.endToEndId,
-        flags: legs.transfers.length ? { pending: true, linked: true } : { pending: true },
+        flags: legs.length ? { pending: true, linked: true } : { pending: true },
         timeoutSeconds,
       },
-      ...legs.transfers,
+      ...legs,
     ]);
     // in a linked chain the transfer that failed has its own reason, the others `linked_event_failed`
     const failed = reserve.findIndex((x) => !x.ok && x.reason !== 'linked_event_failed');
@@ -324,7 +322,10 @@ export class IpsService {
       // the payer's position (AM04) or its net debit cap for the day (AM21: limit of the clearing system)
       return this.record({ ...payment, status: 'rejected', reason: failed === 0 ? 'AM04' : 'AM21' });
     }
-    this.capLegs.set(id, legs.ids);
+    this.capLegs.set(
+      id,
+      legs.map((l) => l.id),
+    );
     // in a transaction: on SQLite it shares the turn's commit instead of an fsync of its own
     if (!(await this.d.db.transaction((tx) => store.insert(tx, payment)))) {
       throw new DomainError('conflict', `transaction ${t.txId} is being processed`, { reason: 'DUPL' });

@@ -1,4 +1,4 @@
-import type { Queryable, SqlValue } from '../../platform/index.ts';
+import { type Queryable, rowPlaceholders, type SqlValue } from '../../platform/index.ts';
 import type { IdentifierKind } from '../domain/identifiers.ts';
 import type { ListStatus } from '../domain/lists.ts';
 
@@ -112,25 +112,10 @@ const toChange = (r: RawChange): ChangeRecord => ({
   auditSeq: Number(r.audit_seq),
 });
 
-/**
- * Rows per multi-row statement: a fixed size keeps the prepared statements few. Small, because node:sqlite
- * binds numbered parameters (`?NNN`, what the platform's SQLite driver turns `$n` into) in time that grows
- * with the square of their count: 200 rows of 14 columns cost 16 times what 10 rows cost per row.
- */
-const CHUNK = 16;
+/** Rows per multi-row statement: a fixed size keeps the prepared statements few. */
+const CHUNK = 200;
 /** Keys per `IN (…)` lookup. */
 const KEYS = 100;
-
-const placeholders = (rows: number, cols: number): string => {
-  const out: string[] = [];
-  for (let r = 0; r < rows; r++) {
-    const p: string[] = [];
-    for (let c = 1; c <= cols; c++) p.push(`$${r * cols + c}`);
-    out.push(`(${p.join(', ')})`);
-  }
-  return out.join(', ');
-};
-
 function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
@@ -196,7 +181,7 @@ export const listStore = {
         );
       }
       await tx.exec(
-        `INSERT INTO afc_list_entries (${ENTRY_COLS}) VALUES ${placeholders(part.length, 13)}
+        `INSERT INTO afc_list_entries (${ENTRY_COLS}) VALUES ${rowPlaceholders(part.length, 13)}
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
            holder_name = excluded.holder_name, expires_at = excluded.expires_at, version = excluded.version,
            updated_at = excluded.updated_at, updated_by = excluded.updated_by,
@@ -233,7 +218,7 @@ export const listStore = {
           BigInt(c.auditSeq),
         );
       }
-      await tx.exec(`INSERT INTO afc_list_changes (${CHANGE_COLS}) VALUES ${placeholders(part.length, 14)}`, params);
+      await tx.exec(`INSERT INTO afc_list_changes (${CHANGE_COLS}) VALUES ${rowPlaceholders(part.length, 14)}`, params);
     }
   },
 

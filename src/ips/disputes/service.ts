@@ -176,8 +176,7 @@ export class IpsDisputes {
   private async giveBack(d: IpsDispute): Promise<string | null> {
     const rtrId = `DSP-${createHash('sha256').update(d.id).digest('hex').slice(0, 31)}`;
     const returnId = `${d.respondentBic}:${rtrId}`;
-    const [done] = await this.db.query<{ id: string }>('SELECT id FROM ips_returns WHERE id = $1', [returnId]);
-    if (done) return returnId;
+    if (await this.returns.exists(returnId)) return returnId;
     const left = (await ipsStore.get(this.db, d.paymentId))!.amount - (await this.returns.returned(d.paymentId));
     if (left <= 0n) return null; // returned meanwhile by other means: nothing left to give
     let amount = d.amount;
@@ -222,7 +221,7 @@ export class IpsDisputes {
   /** Audit and webhooks of one step, in its transaction. */
   private async record(
     tx: Queryable,
-    d: Omit<IpsDispute, 'history'> & { history?: unknown },
+    d: IpsDispute,
     actor: string,
     action: string,
     grounds: string | null,

@@ -159,7 +159,7 @@ export const disputeStore = {
     );
   },
 
-  /** A page of cases, newest id first is not needed: ids sort by BIC then case; filtered by party and status. */
+  /** A page of cases in id order (claimant BIC, then case id), filtered by party and status; without history. */
   async list(
     q: Queryable,
     f: { bic?: string; status?: DisputeStatus; after?: string; limit: number },

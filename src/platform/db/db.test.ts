@@ -1,10 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engines, freshDb } from '../testing.ts';
-import { migrate } from './index.ts';
+import { migrate, rowPlaceholders } from './index.ts';
 
 for (const engine of engines()) {
   describe(`db on ${engine}`, () => {
+    it('binds a multi-row INSERT of 1,000 parameters (rowPlaceholders)', async () => {
+      const t = await freshDb(engine);
+      try {
+        await migrate(t.db, [
+          { module: 'test', migrations: [{ id: '001', sql: 'CREATE TABLE p (a TEXT NOT NULL, b BIGINT NOT NULL)' }] },
+        ]);
+        const rows = 500;
+        const params = Array.from({ length: rows }, (_, i) => [`r${i}`, BigInt(i)]).flat();
+        assert.equal(await t.db.exec(`INSERT INTO p (a, b) VALUES ${rowPlaceholders(rows, 2)}`, params), rows);
+        const [sum] = await t.db.query<{ s: bigint }>('SELECT SUM(b) AS s FROM p');
+        assert.equal(BigInt(sum!.s), BigInt((rows * (rows - 1)) / 2));
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     it('round-trips bigint beyond 2^53 and rolls back failed transactions', async () => {
       const t = await freshDb(engine);
       try {

@@ -4,6 +4,7 @@ import { SqliteDb } from './sqlite.ts';
 import type { Db } from './types.ts';
 
 export { type Migration, type ModuleMigrations, migrate } from './migrate.ts';
+export { rowPlaceholders } from './placeholders.ts';
 export { PostgresDb } from './postgres.ts';
 export { SqliteDb } from './sqlite.ts';
 export { blobType, type Db, type Engine, type Queryable, type Row, type SqlValue } from './types.ts';

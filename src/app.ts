@@ -8,7 +8,25 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { createValidator } from '../packages/iso20022/index.ts';
-import { AfcLists, AfcScreening, afcListsMigrations, afcRoutes, ipsScreening } from './afc/index.ts';
+import {
+  AfcIncidents,
+  AfcInstruments,
+  AfcKnowledge,
+  AfcLists,
+  AfcScreening,
+  AfcStatistics,
+  afcIncidentRoutes,
+  afcIncidentsMigrations,
+  afcInstrumentsMigrations,
+  afcInstrumentsRoutes,
+  afcKnowledgeMigrations,
+  afcKnowledgeRoutes,
+  afcListsMigrations,
+  afcRoutes,
+  imtsScreening,
+  ipsScreening,
+  type RelatedParticipant,
+} from './afc/index.ts';
 import { seedDemoWorld } from './demo/index.ts';
 import { IcsService, icsMigrations, icsRoutes } from './ics/index.ts';
 import { ImtsService, imtsMigrations, imtsRoutes } from './imts/index.ts';
@@ -34,6 +52,7 @@ import {
 } from './ips/index.ts';
 import { createLedger, type Ledger, ledgerMigrations, ledgerRoutes } from './ledger/index.ts';
 import {
+  binInRange,
   ParticipantsService,
   participantsMigrations,
   participantsRoutes,
@@ -86,6 +105,9 @@ export const ALL_MIGRATIONS = [
   ipsMerchantsMigrations,
   ipsDisputesMigrations,
   afcListsMigrations,
+  afcIncidentsMigrations,
+  afcKnowledgeMigrations,
+  afcInstrumentsMigrations,
 ];
 
 export interface Platform {
@@ -97,7 +119,7 @@ export interface Platform {
   imts: ImtsService;
   ics: IcsService;
   ips: IpsService;
-  afc: { lists: AfcLists; screening: AfcScreening };
+  afc: { lists: AfcLists; screening: AfcScreening; incidents: AfcIncidents };
   bus: EventBus;
   dispatcher: OutboxDispatcher;
   http: FastifyInstance;
@@ -143,6 +165,25 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     ]);
     return { id: cb.id, issuanceAccountId };
   };
+  // Anti-Fraud Center: lists in memory (loaded before anything screens), screening for IMTS, IPS and the API
+  const afcLists = new AfcLists({
+    db,
+    clock,
+    ids,
+    logger,
+    recipients: async () =>
+      (await participants.list({ status: 'active' }))
+        .filter((p) => p.roles.includes('fraud_reporter'))
+        .map((p) => p.id),
+  });
+  await afcLists.start();
+  const afcScreening = new AfcScreening({
+    lists: afcLists,
+    db,
+    clock,
+    ids,
+    knownBic: async (bic) => (await participants.byBic(bic)) !== undefined,
+  });
   const imts = new ImtsService({
     db,
     ledger,
@@ -154,6 +195,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
       const p = await participants.byBic(bic);
       return p?.bic ? { id: p.id, bic: p.bic, status: p.status, roles: p.roles } : undefined;
     },
+    screen: imtsScreening(afcScreening),
   });
   await imts.start();
   const ics = new IcsService({
@@ -170,7 +212,13 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     wasSettled: (id) => imts.ancillarySettled('ics', id),
   });
   await ics.start();
-  const aliases = new IpsAliasService({ db, clock, ids, logger });
+  const aliases = new IpsAliasService({
+    db,
+    clock,
+    ids,
+    logger,
+    options: { lookupsPerMinutePerBank: config.ipsAliasLookupsPerMinutePerBank },
+  });
   const ipsLookup = async (bic: string) => {
     const p = await participants.byBic(bic);
     return p?.bic ? { id: p.id, bic: p.bic, status: p.status } : undefined;
@@ -197,25 +245,6 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     ledger,
     clock,
     isParticipant: async (bic) => (await ipsLookup(bic)) !== undefined,
-  });
-  // Anti-Fraud Center: lists in memory (loaded before anything screens), screening for IPS and the API
-  const afcLists = new AfcLists({
-    db,
-    clock,
-    ids,
-    logger,
-    recipients: async () =>
-      (await participants.list({ status: 'active' }))
-        .filter((p) => p.roles.includes('fraud_reporter'))
-        .map((p) => p.id),
-  });
-  await afcLists.start();
-  const afcScreening = new AfcScreening({
-    lists: afcLists,
-    db,
-    clock,
-    ids,
-    knownBic: async (bic) => (await participants.byBic(bic)) !== undefined,
   });
   const ips = new IpsService({
     caps: ipsCaps,
@@ -250,12 +279,68 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   const ipsReturns = new IpsReturns({ db, ledger, clock, ids, lookup: ipsLookup });
   const ipsBulk = new IpsBulk({ db, ips, clock, ids, lookup: ipsLookup });
   const ipsDisputes = new IpsDisputes({ db, clock, ids, logger, returns: ipsReturns, lookup: ipsLookup });
+  const afcIncidents = new AfcIncidents({
+    db,
+    clock,
+    ids,
+    logger,
+    lists: afcLists,
+    // the beneficiary's bank: by phone through the alias directory, by account through the accounts the directory
+    // knows, by card BIN through the BIN table, by BIC
+    related: async (identifiers) => {
+      const out: RelatedParticipant[] = [];
+      for (const x of identifiers) {
+        if (x.kind === 'phone') {
+          const a = await aliases.resolve(x.value).catch(() => undefined);
+          if (a)
+            out.push({
+              participantId: a.participantId,
+              relation: 'beneficiary_bank',
+              via: `alias directory (${x.field})`,
+            });
+        } else if (x.kind === 'bin') {
+          for (const p of await participants.list({ status: 'active' })) {
+            if (p.binRanges.some((r) => binInRange(r, x.value))) {
+              out.push({ participantId: p.id, relation: 'card_issuer', via: `BIN table (${x.field})` });
+            }
+          }
+        } else if (x.kind === 'account') {
+          for (const participantId of await aliases.banksOfAccount(x.value)) {
+            out.push({ participantId, relation: 'beneficiary_bank', via: `account registry (${x.field})` });
+          }
+        } else if (x.kind === 'bic') {
+          const p = await participants.byBic(x.value);
+          if (p) out.push({ participantId: p.id, relation: 'beneficiary_bank', via: `BIC on the card (${x.field})` });
+        }
+      }
+      return out;
+    },
+    knownBic: async (bic) => (await participants.byBic(bic)) !== undefined,
+    withRole: async (role) =>
+      (await participants.list({ status: 'active' })).filter((p) => p.roles.includes(role)).map((p) => p.id),
+    ipsReturned: (paymentId) => ipsReturns.returned(paymentId),
+    participantOf: (id) => participants.cached(id),
+  });
+  await afcIncidents.start();
+  const afcStatistics = new AfcStatistics({ db, lists: afcLists });
+  const afcKnowledge = new AfcKnowledge({ db, clock, ids });
+  // card issuers by BIN range or BIC (a suspended bank is still told about its instruments)
+  const afcInstruments = new AfcInstruments({
+    db,
+    clock,
+    ids,
+    issuers: async () =>
+      (await participants.list())
+        .filter((p) => p.status !== 'blocked' && (p.type === 'bank' || p.type === 'psp'))
+        .map((p) => ({ participantId: p.id, bic: p.bic, binRanges: p.binRanges })),
+  });
   let expiring: Promise<unknown> = Promise.resolve();
   const rtpExpiry = setInterval(() => {
     expiring = Promise.all([
       requestsToPay.expire().catch((err) => logger.error({ err }, 'request-to-pay expiry failed')),
       ipsReturns.expireRecalls().catch((err) => logger.error({ err }, 'recall expiry failed')),
       ipsDisputes.sweep().catch((err) => logger.error({ err }, 'dispute deadline sweep failed')),
+      afcIncidents.sweep().catch((err) => logger.error({ err }, 'incident deadline sweep failed')),
     ]);
   }, 5000);
   rtpExpiry.unref();
@@ -348,6 +433,9 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     ...(validator ? { validator } : {}),
   });
   afcRoutes(http, afcLists, afcScreening);
+  afcIncidentRoutes(http, afcIncidents, afcStatistics);
+  afcKnowledgeRoutes(http, { knowledge: afcKnowledge });
+  afcInstrumentsRoutes(http, { instruments: afcInstruments });
   auditRoutes(http, db);
   dashboardRoutes(http, {
     version: VERSION,
@@ -386,7 +474,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     imts,
     ics,
     ips,
-    afc: { lists: afcLists, screening: afcScreening },
+    afc: { lists: afcLists, screening: afcScreening, incidents: afcIncidents },
     bus,
     dispatcher,
     http,

@@ -1,6 +1,11 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage, setUnauthorizedHandler } from './api.ts';
 import { Shell } from './components/Shell.tsx';
+import { FileIncidentPage } from './pages/afc/FileIncidentPage.tsx';
+import { InboxPage } from './pages/afc/InboxPage.tsx';
+import { IncidentsPage } from './pages/afc/IncidentsPage.tsx';
+import { KnowledgePage } from './pages/afc/KnowledgePage.tsx';
+import { ListSearchPage } from './pages/afc/ListSearchPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { IcsCyclePage } from './pages/ics/IcsCyclePage.tsx';
 import { IcsCyclesPage } from './pages/ics/IcsCyclesPage.tsx';
@@ -21,10 +26,14 @@ import {
   canMonitorIps,
   canReadTariffs,
   canSearchAliases,
+  canUseAfc,
   canUseDisputes,
   canUseIcs,
   canUseImts,
   canUseIps,
+  hasAfcInbox,
+  hasKnowledgeBase,
+  reportsFraud,
 } from './roles.ts';
 import type { Me } from './types.ts';
 import { type Route, useHashRoute } from './useHashRoute.ts';
@@ -33,6 +42,20 @@ import { type Route, useHashRoute } from './useHashRoute.ts';
 const IpsMonitorPage = lazy(() =>
   import('./pages/ips/IpsMonitorPage.tsx').then((m) => ({ default: m.IpsMonitorPage })),
 );
+
+/** Anti-fraud analytics and its chart library load only when opened. */
+const StatisticsPage = lazy(() =>
+  import('./pages/afc/StatisticsPage.tsx').then((m) => ({ default: m.StatisticsPage })),
+);
+
+const AFC_ROUTES: ReadonlySet<Route> = new Set([
+  'afc',
+  'afc-file',
+  'afc-inbox',
+  'afc-lists',
+  'afc-stats',
+  'afc-knowledge',
+]);
 
 type Session = { state: 'loading' } | { state: 'anonymous'; notice?: string } | { state: 'signed-in'; me: Me };
 
@@ -100,7 +123,11 @@ export function App() {
             (route === 'ips-aliases' && !canSearchAliases(me)) ||
             (route === 'ips-tariffs' && !canReadTariffs(me)) ||
             (route === 'ips-disputes' && !canUseDisputes(me)) ||
-            (route === 'merchants' && !canAcquireMerchants(me))
+            (route === 'merchants' && !canAcquireMerchants(me)) ||
+            (AFC_ROUTES.has(route) && !canUseAfc(me)) ||
+            (route === 'afc-file' && !reportsFraud(me)) ||
+            (route === 'afc-inbox' && !hasAfcInbox(me)) ||
+            (route === 'afc-knowledge' && !hasKnowledgeBase(me))
           ? 'dashboard'
           : route === 'ics-cycles' && !detail
             ? 'ics'
@@ -126,6 +153,16 @@ export function App() {
       {effective === 'ips-tariffs' && <TariffsPage me={me} />}
       {effective === 'ips-disputes' && <DisputesPage me={me} disputeId={detail} query={query} />}
       {effective === 'merchants' && <MerchantsPage me={me} merchantId={detail} />}
+      {effective === 'afc' && <IncidentsPage me={me} incidentId={detail} query={query} />}
+      {effective === 'afc-file' && <FileIncidentPage me={me} />}
+      {effective === 'afc-inbox' && <InboxPage me={me} />}
+      {effective === 'afc-lists' && <ListSearchPage me={me} />}
+      {effective === 'afc-knowledge' && <KnowledgePage me={me} detail={detail} />}
+      {effective === 'afc-stats' && (
+        <Suspense fallback={<p className="muted">Loading the analytics…</p>}>
+          <StatisticsPage me={me} />
+        </Suspense>
+      )}
     </Shell>
   );
 }

@@ -1,4 +1,5 @@
 import type {
+  AfcStatistics,
   AliasClaim,
   CapUsage,
   CurrentCycle,
@@ -11,10 +12,17 @@ import type {
   DynamicQr,
   FeeStatement,
   FieldIssue,
+  FileIncidentInput,
   IcsPayment,
   IcsPaymentPage,
   IcsPaymentStatus,
+  IdentifierKind,
   ImtsBalance,
+  IncidentAttachment,
+  IncidentCard,
+  IncidentPage,
+  IncidentStatus,
+  IncidentTypes,
   IpsAlias,
   IpsDispute,
   IpsDisputePage,
@@ -22,12 +30,20 @@ import type {
   IpsPaymentPage,
   IpsPosition,
   IpsStats,
+  KbArticleSummary,
+  KbArticleVersion,
+  KbProposal,
+  KbProposalInput,
+  KbProposalStatus,
+  KbTag,
   LedgerAccount,
   LiquidityInput,
+  ListLookup,
   Me,
   Merchant,
   MyCap,
   NetDebitCap,
+  NotificationPage,
   OpenDisputeInput,
   Participant,
   ParticipantAction,
@@ -37,9 +53,11 @@ import type {
   PaymentStatus,
   Problem,
   PublishTariffInput,
+  RecoveryKind,
   RegisterMerchantInput,
   RegisterParticipantInput,
   StaticQr,
+  StatisticsTable,
   Tariff,
 } from './types.ts';
 
@@ -134,6 +152,10 @@ const IPS = '/api/ips/v1';
 const MERCHANTS = `${IPS}/merchants`;
 const ALIASES = `${IPS}/aliases`;
 const DISPUTES = `${IPS}/disputes`;
+const AFC = '/api/afc/v1';
+const INCIDENTS = `${AFC}/incidents`;
+const KB = `${AFC}/knowledge`;
+const incident = (id: string) => `${INCIDENTS}/${encodeURIComponent(id)}`;
 
 /** `?a=1&b=2` of the parameters that are set, or ''. */
 function queryOf(params: Record<string, string | undefined>): string {
@@ -245,6 +267,71 @@ export const api = {
     /** The operator decides an escalated case for one side, with grounds. */
     decideDispute: (id: string, outcome: 'claimant' | 'respondent', grounds: string) =>
       request<IpsDispute>('POST', `${DISPUTES}/${encodeURIComponent(id)}/decide`, { outcome, grounds }),
+  },
+  afc: {
+    /** The metadata matrix: each transaction type's fields in force, and the field catalogue. */
+    incidentTypes: () => request<IncidentTypes>('GET', `${AFC}/incident-types`),
+    /** Cards filed or related to (law enforcement, operator: all; regulator: summaries), newest first. */
+    incidents: (q: {
+      status?: IncidentStatus | undefined;
+      type?: string | undefined;
+      sort?: 'newest' | 'priority' | undefined;
+      after?: string | undefined;
+    }) => request<IncidentPage>('GET', `${INCIDENTS}${queryOf(q)}`),
+    incident: (id: string) => request<IncidentCard>('GET', incident(id)),
+    file: (input: FileIncidentInput) => request<IncidentCard>('POST', INCIDENTS, input),
+    supplement: (id: string, input: { details?: Record<string, string>; note?: string }) =>
+      request<IncidentCard>('POST', `${incident(id)}/supplements`, input),
+    take: (id: string) => request<IncidentCard>('POST', `${incident(id)}/take`, {}),
+    decide: (id: string, decision: 'fraud' | 'not_fraud', grounds: string) =>
+      request<IncidentCard>('POST', `${incident(id)}/decision`, { decision, grounds }),
+    withdraw: (id: string, grounds: string) => request<IncidentCard>('POST', `${incident(id)}/withdrawal`, { grounds }),
+    /** `amount` in decimal tenge. */
+    recordRecovery: (id: string, input: { kind: RecoveryKind; amount: string; reference?: string }) =>
+      request<IncidentCard>('POST', `${incident(id)}/recoveries`, input),
+    attach: (id: string, input: { filename: string; contentType: string; contentBase64: string }) =>
+      request<IncidentAttachment>('POST', `${incident(id)}/attachments`, input),
+    /** A download link: the session cookie authenticates it on the same origin. */
+    attachmentUrl: (id: string, attachmentId: string) =>
+      `${incident(id)}/attachments/${encodeURIComponent(attachmentId)}`,
+    notifications: (q: { unread?: boolean | undefined; after?: string | undefined; limit?: number | undefined }) =>
+      request<NotificationPage>(
+        'GET',
+        `${AFC}/notifications${queryOf({ unread: q.unread ? 'true' : undefined, after: q.after, limit: q.limit?.toString() })}`,
+      ),
+    markRead: (id: string) => request<void>('POST', `${AFC}/notifications/${encodeURIComponent(id)}/read`, {}),
+    /** The status of one identifier on the lists (audited). */
+    lookup: (kind: IdentifierKind, value: string) =>
+      request<ListLookup>('GET', `${AFC}/lists/lookup${queryOf({ kind, value })}`),
+    /** `from` inclusive, `to` exclusive: ISO dates or instants, at most 366 days apart. */
+    statistics: (from: string, to: string) =>
+      request<AfcStatistics>('GET', `${AFC}/statistics${queryOf({ from, to })}`),
+    statisticsCsvUrl: (from: string, to: string, table: StatisticsTable) =>
+      `${AFC}/statistics.csv${queryOf({ from, to, table })}`,
+  },
+  knowledge: {
+    /** Published articles (latest versions) containing all the words of `q` and carrying `tag`, by id. */
+    articles: (q: { q?: string | undefined; tag?: string | undefined; after?: string | undefined }) =>
+      request<{ items: KbArticleSummary[]; next: string | null }>('GET', `${KB}/articles${queryOf(q)}`),
+    /** The latest published version, or one version. */
+    article: (id: string, version?: number) =>
+      request<KbArticleVersion>(
+        'GET',
+        `${KB}/articles/${encodeURIComponent(id)}${version ? `/versions/${version}` : ''}`,
+      ),
+    /** Every published version, oldest first. */
+    versions: (id: string) =>
+      request<{ items: KbArticleVersion[] }>('GET', `${KB}/articles/${encodeURIComponent(id)}/versions`),
+    tags: () => request<{ items: KbTag[] }>('GET', `${KB}/tags`),
+    /** Your proposals (the operator: all), by id. */
+    proposals: (q: { status?: KbProposalStatus | undefined; after?: string | undefined }) =>
+      request<{ items: KbProposal[]; next: string | null }>('GET', `${KB}/proposals${queryOf(q)}`),
+    propose: (input: KbProposalInput) => request<KbProposal>('POST', `${KB}/proposals`, input),
+    publish: (id: string, note?: string) =>
+      request<KbProposal>('POST', `${KB}/proposals/${encodeURIComponent(id)}/publish`, note ? { note } : {}),
+    reject: (id: string, reason: string) =>
+      request<KbProposal>('POST', `${KB}/proposals/${encodeURIComponent(id)}/reject`, { reason }),
+    withdraw: (id: string) => request<KbProposal>('POST', `${KB}/proposals/${encodeURIComponent(id)}/withdraw`, {}),
   },
   settlementAccounts: () => request<{ items: LedgerAccount[] }>('GET', '/api/ledger/v1/accounts?code=settlement'),
 };

@@ -77,3 +77,34 @@ export const canPublishTariffs = (me: Me): boolean => me.participant.type === 'o
 
 /** A bank reads its own monthly IPS fee statement; oversight reads any bank's. */
 export const canReadFeeStatements = (me: Me): boolean => me.participant.bic !== null || overseesIps(me);
+
+/* ---------- Anti-Fraud Center ---------- */
+
+/** Participant types that file fraud incidents (role fraud_reporter): banks, payment organisations, mobile operators. */
+const FRAUD_REPORTER_TYPES: ReadonlySet<string> = new Set(['bank', 'psp', 'mno']);
+
+/** Banks, PSPs and mobile operators file incidents and act on the cards they filed or are related to. */
+export const reportsFraud = (me: Me): boolean => FRAUD_REPORTER_TYPES.has(me.participant.type);
+
+/** Law enforcement (role fraud_decider) sees every card, takes it and decides “fraud” or “not fraud”. */
+export const decidesFraud = (me: Me): boolean => me.participant.type === 'law_enforcement';
+
+/** Everyone with a part in incidents: reporters, law enforcement and oversight (operator, central bank, regulator). */
+export const canUseAfc = (me: Me): boolean =>
+  reportsFraud(me) || decidesFraud(me) || OVERSIGHT_TYPES.has(me.participant.type);
+
+/** Oversight other than the operator (regulator, central bank) lists summaries without personal data and opens no card. */
+export const seesIncidentSummaries = (me: Me): boolean =>
+  OVERSIGHT_TYPES.has(me.participant.type) && me.participant.type !== 'operator';
+
+/** Incident notifications go to reporters, related participants, law enforcement and (escalations) the operator. */
+export const hasAfcInbox = (me: Me): boolean => canUseAfc(me) && !seesIncidentSummaries(me);
+
+/** The knowledge base of fraud typologies: read by every AFC user; proposed by reporters and law enforcement. */
+export const hasKnowledgeBase = canUseAfc;
+
+/** Banks, PSPs, mobile operators and law enforcement propose articles and new versions. */
+export const canProposeArticles = (me: Me): boolean => reportsFraud(me) || decidesFraud(me);
+
+/** Only the operator publishes or rejects proposals. */
+export const canEditKnowledge = (me: Me): boolean => me.participant.type === 'operator';

@@ -531,3 +531,282 @@ export interface MyCap extends CapUsage {
   /** Newest first. */
   history: NetDebitCap[];
 }
+
+/* ---------- Anti-Fraud Center ---------- */
+
+export const INCIDENT_STATUSES = ['open', 'investigating', 'fraud', 'not_fraud', 'withdrawn'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** How the viewer stands to a card. */
+export type IncidentRole = 'reporter' | 'party' | 'investigator' | 'operator';
+
+/** One field of the catalogue every transaction type draws its card's fields from. */
+export interface IncidentFieldDef {
+  /** text, datetime, amount, enum, reference, bic, bin or an identifier kind (phone, iin, account…). */
+  format: string;
+  label: string;
+  /** enum: the allowed values. */
+  values?: string[];
+  /** The beneficiary's identifiers: listed as suspects when the card is filed. */
+  beneficiary?: boolean;
+}
+
+/** A transaction type of the metadata matrix, in its version in force. */
+export interface IncidentType {
+  type: string;
+  version: number;
+  publishedAt: string;
+  definition: { label: string; mandatory: string[]; optional: string[]; atLeastOne: string[][] };
+}
+
+export interface IncidentTypes {
+  types: IncidentType[];
+  fields: Record<string, IncidentFieldDef>;
+}
+
+/** Explained prioritisation: score = probability × amount at risk (tenge) × recoverability. */
+export interface IncidentPriority {
+  score: number;
+  probability: number;
+  /** Decimal tenge not yet blocked or returned. */
+  atRisk: string;
+  recoverability: number;
+  reasons: string[];
+}
+
+/** A card in a list; the regulator gets no reporter, details or priority. Amounts in decimal tenge. */
+export interface IncidentSummary {
+  id: string;
+  type: string;
+  status: IncidentStatus;
+  fraudType: string;
+  outcome: string;
+  amount: string | null;
+  region: string | null;
+  occurredAt: string;
+  createdAt: string;
+  updatedAt: string;
+  reporterId?: string;
+  details?: Record<string, string>;
+  priority?: IncidentPriority;
+}
+
+export interface IncidentAttachment {
+  id: string;
+  participantId: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+}
+
+export const RECOVERY_KINDS = ['blocked_at_sender', 'blocked_at_recipient', 'returned'] as const;
+export type RecoveryKind = (typeof RECOVERY_KINDS)[number];
+
+export interface IncidentEvent {
+  seq: number;
+  at: string;
+  /** A user id, or `deadline` for an escalation. */
+  actor: string;
+  participantId: string | null;
+  action: string;
+  status: string;
+  grounds: string | null;
+  details: Record<string, unknown> | null;
+}
+
+/** The full card (its reporter, related participants, law enforcement, the operator). */
+export interface IncidentCard extends IncidentSummary {
+  reporterId: string;
+  reporterRef: string;
+  typeVersion: number;
+  details: Record<string, string>;
+  beneficiaryAgeBand: string;
+  victimAgeBand: string;
+  grounds: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  viewerRoles: IncidentRole[];
+  parties: { participantId: string; relation: string; via: string; addedAt: string }[];
+  deadlines: {
+    step: string;
+    participantId: string | null;
+    due: string;
+    doneAt: string | null;
+    escalatedAt: string | null;
+  }[];
+  history: IncidentEvent[];
+  attachments: IncidentAttachment[];
+  recoveries: {
+    id: string;
+    participantId: string;
+    kind: RecoveryKind;
+    amount: string;
+    reference: string | null;
+    at: string;
+  }[];
+  recovered: { blockedAtSender: string; blockedAtRecipient: string; returned: string; ipsReturned: string };
+  priority: IncidentPriority;
+  /** The participants the card mentions, by id: names for those the viewer's directory does not know. */
+  participants: Record<string, { name: string; bic: string | null; type: string }>;
+}
+
+export interface IncidentPage {
+  items: IncidentSummary[];
+  next: string | null;
+}
+
+export interface FileIncidentInput {
+  type: string;
+  reference: string;
+  details: Record<string, string>;
+}
+
+export interface IncidentNotification {
+  id: string;
+  incidentId: string;
+  kind: string;
+  summary: string;
+  at: string;
+  readAt: string | null;
+}
+
+export interface NotificationPage {
+  unread: number;
+  items: IncidentNotification[];
+  next: string | null;
+}
+
+export const IDENTIFIER_KINDS = ['phone', 'account', 'iin', 'card', 'device', 'wallet', 'url', 'name'] as const;
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
+
+export type ListStatus = 'suspect' | 'confirmed' | 'allowed';
+
+/** A list entry; raw readers (law enforcement, oversight) also get value, holder name, source and reason. */
+export interface ListEntry {
+  id: string;
+  kind: IdentifierKind;
+  mac: string;
+  status: ListStatus;
+  expiresAt: string | null;
+  version: number;
+  updatedAt: string;
+  value?: string | null;
+  holderName?: string | null;
+  source?: string;
+  reason?: string;
+}
+
+export interface ListLookup {
+  kind: IdentifierKind;
+  mac: string;
+  /** The status in force; null: on no list. */
+  status: ListStatus | null;
+  decision: 'allow' | 'review' | 'block';
+  entries: ListEntry[];
+}
+
+/** Count and amount (tiyn) of a group of cards. */
+export interface CountAmount {
+  count: number;
+  amount: string;
+}
+
+export interface AfcStatistics {
+  from: string;
+  to: string;
+  /** all: every card (oversight, law enforcement); own: those the participant filed or is related to. */
+  scope: 'all' | 'own';
+  total: CountAmount;
+  byDay: (CountAmount & { day: string })[];
+  byStatus: (CountAmount & { status: string })[];
+  byType: (CountAmount & { type: string })[];
+  byFraudType: (CountAmount & { fraudType: string })[];
+  byRecipientAge: (CountAmount & { band: string })[];
+  byVictimAge: (CountAmount & { band: string })[];
+  fraudTypeByAge: { fraudType: string; band: string; count: number }[];
+  byRegion: (CountAmount & { region: string })[];
+  /** Tiyn. */
+  recovered: { blockedAtSender: string; blockedAtRecipient: string; returned: string };
+  listGrowth: { day: string; suspects: number; confirmed: number; removed: number }[];
+}
+
+export const STATISTICS_TABLES = [
+  'byDay',
+  'byStatus',
+  'byType',
+  'byFraudType',
+  'byRecipientAge',
+  'byVictimAge',
+  'fraudTypeByAge',
+  'byRegion',
+  'listGrowth',
+] as const;
+export type StatisticsTable = (typeof STATISTICS_TABLES)[number];
+
+/* ---------- AFC knowledge base of fraud typologies ---------- */
+
+export interface KbTag {
+  tag: string;
+  description: string;
+  /** Published articles carrying it. */
+  articles: number;
+}
+
+export interface KbArticleSummary {
+  id: string;
+  latestVersion: number;
+  title: string;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface KbContent {
+  title: string;
+  tags: string[];
+  /** Markdown. */
+  body: string;
+  indicators: string[];
+  actions: string[];
+}
+
+/** One published version of an article (immutable). */
+export interface KbArticleVersion extends KbContent {
+  articleId: string;
+  version: number;
+  note: string | null;
+  proposalId: string;
+  proposerId: string;
+  publishedBy: string;
+  publishedAt: string;
+  auditSeq: number;
+}
+
+export const KB_PROPOSAL_STATUSES = ['pending', 'published', 'rejected', 'withdrawn'] as const;
+export type KbProposalStatus = (typeof KB_PROPOSAL_STATUSES)[number];
+
+export interface KbProposal extends KbContent {
+  id: string;
+  articleId: string;
+  /** The version it was written on; null: a new article. */
+  baseVersion: number | null;
+  note: string | null;
+  proposerId: string;
+  proposedBy: string;
+  status: KbProposalStatus;
+  /** Why it was rejected or withdrawn. */
+  reason: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  publishedVersion: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface KbProposalInput extends KbContent {
+  articleId: string;
+  baseVersion?: number;
+  note?: string;
+}

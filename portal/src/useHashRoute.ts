@@ -14,7 +14,13 @@ export type Route =
   | 'ips-aliases'
   | 'ips-tariffs'
   | 'ips-disputes'
-  | 'merchants';
+  | 'merchants'
+  | 'afc'
+  | 'afc-file'
+  | 'afc-inbox'
+  | 'afc-lists'
+  | 'afc-stats'
+  | 'afc-knowledge';
 
 /**
  * The hash path of each screen. A screen with details takes more segments (`#/imts/payments/<id>`,
@@ -35,6 +41,12 @@ const PATHS: Record<Route, string> = {
   'ips-tariffs': 'ips/tariffs',
   'ips-disputes': 'ips/disputes',
   merchants: 'merchants',
+  afc: 'afc/incidents',
+  'afc-file': 'afc/file',
+  'afc-inbox': 'afc/inbox',
+  'afc-lists': 'afc/lists',
+  'afc-stats': 'afc/statistics',
+  'afc-knowledge': 'afc/knowledge',
 };
 
 /** Screens that show an item in detail; other screens ignore trailing segments. */
@@ -45,6 +57,8 @@ const WITH_DETAIL: ReadonlySet<Route> = new Set([
   'ips',
   'ips-disputes',
   'merchants',
+  'afc',
+  'afc-knowledge',
 ]);
 
 /** Longest paths first, so `imts/payments` wins over `imts`. */

@@ -21,6 +21,20 @@ export {
 export { jaroWinkler, NAME_MATCH_THRESHOLD, nameSimilarity, nameTokens, transliterate } from './domain/names.ts';
 export type { Party, Reason, ReasonCode } from './domain/screening.ts';
 export { IdentifierMac, normalize as normalizeIdentifier, normalizePhone } from './identifiers.ts';
+// incident exchange, the metadata matrix, statistics
+export {
+  AfcIncidents,
+  type AfcIncidentsDeps,
+  AfcStatistics,
+  afcIncidentRoutes,
+  afcIncidentsMigrations,
+  FRAUD_TYPES,
+  type IncidentCard,
+  type RelatedParticipant,
+} from './incidents/index.ts';
+// compromised payment instruments and the knowledge base of fraud typologies (AFC-7)
+export { AfcInstruments, afcInstrumentsMigrations, afcInstrumentsRoutes } from './instruments/index.ts';
+export { AfcKnowledge, afcKnowledgeMigrations, afcKnowledgeRoutes } from './knowledge/index.ts';
 export { afcListsMigrations } from './lists/migrations.ts';
 export {
   AfcLists,
@@ -56,7 +70,9 @@ export { type AfcRouteDeps, afcRoutes } from './routes.ts';
 export {
   AfcScreening,
   type AfcScreeningDeps,
+  type ImtsPaymentLike,
   type IpsPaymentLike,
+  imtsScreening,
   ipsScreening,
   type PartyInput,
   type ScreenPayment,

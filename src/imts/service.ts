@@ -47,6 +47,13 @@ export interface PaymentInstruction {
   returnReason?: string;
 }
 
+export type ImtsScreen = (p: {
+  amount: bigint;
+  senderBic: string;
+  receiverBic: string;
+  document: unknown;
+}) => Promise<{ decision: 'allow' | 'review' | 'block'; reasons: string[] }>;
+
 export interface TxStatus {
   paymentId: string;
   txId: string;
@@ -149,6 +156,9 @@ export class ImtsService {
   private readonly ids: IdGenerator;
   private readonly participantIds = new Map<string, string>();
   private readonly operatingDay: OperatingDayConfig | undefined;
+  private readonly screen: ImtsScreen | undefined;
+  /** Payments screening asked to review, until their credit notice is written (a restart forgets them). */
+  private readonly review = new Map<string, string[]>();
 
   constructor(deps: {
     ids?: IdGenerator;
@@ -160,6 +170,12 @@ export class ImtsService {
     logger: Logger;
     lookup: (bic: string) => Promise<SettlementParticipant | undefined>;
     centralBank: () => Promise<{ id: string; issuanceAccountId: string }>;
+    /**
+     * Fraud screening of customer transfers (pacs.008), the Anti-Fraud Center when it runs. IMTS's policy:
+     * block → rejected FRAD, nothing settles; review → settles, the receiving bank is told to hold the
+     * credit for review (in its camt.054).
+     */
+    screen?: ImtsScreen;
   }) {
     this.db = deps.db;
     this.ledger = deps.ledger;
@@ -168,6 +184,7 @@ export class ImtsService {
     this.lookup = deps.lookup;
     this.centralBank = deps.centralBank;
     this.operatingDay = deps.operatingDay;
+    this.screen = deps.screen;
     this.ids = deps.ids ?? ulidGenerator(deps.clock);
     this.writes = new GroupCommit(this.db, async (tx, groups) => {
       const items = groups.flat();
@@ -183,7 +200,7 @@ export class ImtsService {
             {
               participantId,
               eventType: 'imts.camt054',
-              payload: camt054For(w.payment, side, w.at),
+              payload: this.noticeFor(w.payment, side, w.at),
               idempotencyKey: `${w.payment.id}:${side}`,
             },
             this.ids,
@@ -192,6 +209,15 @@ export class ImtsService {
         }
       }
     });
+  }
+
+  /** camt.054 for one side; the credit side of a payment under review tells the bank to hold the credit. */
+  private noticeFor(p: Payment, side: 'DBIT' | 'CRDT', at: string) {
+    const notice = camt054For(p, side, at);
+    const reasons = this.review.get(p.id);
+    if (!reasons) return notice;
+    if (side === 'CRDT') this.review.delete(p.id);
+    return side === 'CRDT' ? { ...notice, screening: { decision: 'review', action: 'hold_credit', reasons } } : notice;
   }
 
   /** Loads balances and the queue; settles queued payments whose settlement committed before a crash. */
@@ -303,6 +329,7 @@ export class ImtsService {
       const alreadySettled = new Set<string>();
       for (const id of ids)
         if ((await this.ledger.getTransfer(settlementTransferId(id)))?.result === 'ok') alreadySettled.add(id);
+      const blocked = await this.screened(senderBic, txs, ids, claimed, known);
       return await this.decideAndSettle(
         senderBic,
         msgId,
@@ -312,6 +339,7 @@ export class ImtsService {
         new Set(claimed.filter((id) => !known.has(id))),
         receivers,
         alreadySettled,
+        blocked,
         at,
       );
     } finally {
@@ -328,6 +356,7 @@ export class ImtsService {
     claimed: Set<string>,
     receivers: Map<string, SettlementParticipant | undefined>,
     alreadySettled: Set<string>,
+    blocked: ReadonlySet<string>,
     at: string,
   ): Promise<TxStatus[]> {
     const day = this.day();
@@ -359,7 +388,10 @@ export class ImtsService {
         updatedAt: at,
       };
       if (t.returnOf !== undefined) markReturn(p, t);
-      const reject = (day && cutoffRejection(p.msgType, day)) || rejection(p, receivers.get(t.receiverBic));
+      const reject =
+        (day && cutoffRejection(p.msgType, day)) ||
+        rejection(p, receivers.get(t.receiverBic)) ||
+        (blocked.has(id) && !alreadySettled.has(id) ? 'FRAD' : undefined);
       if (reject) {
         p.status = 'rejected';
         p.reason = reject;
@@ -396,6 +428,34 @@ export class ImtsService {
       if (!('status' in a)) return { ...base, status: 'RJCT', reason: 'DUPL' };
       return { ...base, status: ISO_STATUS[a.status], ...(a.reason ? { reason: a.reason } : {}) };
     });
+  }
+
+  /**
+   * Screens the new customer transfers of a message (before anything is decided, so arrival order holds):
+   * the ids to refuse for fraud; those to review are remembered for their credit notice.
+   */
+  private async screened(
+    senderBic: string,
+    txs: PaymentInstruction[],
+    ids: string[],
+    claimed: readonly string[],
+    known: ReadonlySet<string>,
+  ): Promise<Set<string>> {
+    const blocked = new Set<string>();
+    if (!this.screen) return blocked;
+    const fresh = new Set(claimed.filter((id) => !known.has(id)));
+    for (const [i, t] of txs.entries()) {
+      const id = ids[i]!;
+      if (!fresh.has(id) || t.msgType !== 'pacs.008' || t.returnOf !== undefined) continue;
+      const r = await this.screen({ amount: t.amount, senderBic, receiverBic: t.receiverBic, document: t.document });
+      if (r.decision === 'block') blocked.add(id);
+      else if (r.decision === 'review') {
+        // bounded: a reviewed payment cancelled or rejected while queued never has its notice written
+        if (this.review.size >= 100_000) this.review.delete(this.review.keys().next().value!);
+        this.review.set(id, r.reasons);
+      }
+    }
+    return blocked;
   }
 
   /** Where the operating day stands now, or undefined when IMTS runs around the clock. */

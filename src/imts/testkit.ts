@@ -3,7 +3,13 @@ import { createLedger, type Ledger, ledgerMigrations } from '../ledger/index.ts'
 import { type Db, ManualClock, migrate, silentLogger, webhooksMigrations } from '../platform/index.ts';
 import type { OperatingDayConfig } from './domain/operating-day.ts';
 import { imtsMigrations } from './migrations.ts';
-import { ImtsService, type PaymentInstruction, type SettlementParticipant, settlementAccountId } from './service.ts';
+import {
+  type ImtsScreen,
+  ImtsService,
+  type PaymentInstruction,
+  type SettlementParticipant,
+  settlementAccountId,
+} from './service.ts';
 
 export const BANKS = ['AAAAKZKA', 'BBBBKZKA', 'CCCCKZKA'];
 export const participants = new Map<string, SettlementParticipant>(
@@ -22,7 +28,7 @@ export interface World {
 /** IMTS on a fresh database (from freshDb). Without an operating day it is open around the clock. */
 export async function imtsWorld(
   t: { db: Db; cleanup(): Promise<void> },
-  opts: { operatingDay?: OperatingDayConfig; clock?: ManualClock } = {},
+  opts: { operatingDay?: OperatingDayConfig; clock?: ManualClock; screen?: ImtsScreen } = {},
 ): Promise<World> {
   const clock = opts.clock ?? new ManualClock();
   await migrate(t.db, [ledgerMigrations, imtsMigrations, webhooksMigrations]);
@@ -37,6 +43,7 @@ export async function imtsWorld(
       lookup: async (bic) => participants.get(bic),
       centralBank: async () => ({ id: 'cb', issuanceAccountId: 'cb:issuance' }),
       ...(opts.operatingDay ? { operatingDay: opts.operatingDay } : {}),
+      ...(opts.screen ? { screen: opts.screen } : {}),
     });
     await imts.start();
     return { ledger, imts };

@@ -1,4 +1,4 @@
-import { signWebhook, toJson } from '../platform/index.ts';
+import { postOnce, signWebhook, toJson } from '../platform/index.ts';
 
 /** Where a payee bank takes instant payments: its webhook endpoint subscribed to `ips.pacs008`. */
 export interface PayeeEndpoint {
@@ -35,26 +35,36 @@ export async function deliver(
   // amounts are bigints in the model: decimal strings of tiyn on the wire, as in every NDFI JSON
   const text = toJson({ type: 'ips.pacs008', data: body, ...(opts.screening ? { screening: opts.screening } : {}) });
   const timestamp = Math.floor(opts.nowMs / 1000);
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'NDFI-IPS/1',
+    'webhook-id': paymentId,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signWebhook(endpoint.secret, paymentId, timestamp, text),
+  };
+  const timeoutMs = Math.max(1, opts.timeoutMs);
   try {
-    const res = await (opts.fetch ?? fetch)(endpoint.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'NDFI-IPS/1',
-        'webhook-id': paymentId,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signWebhook(endpoint.secret, paymentId, timestamp, text),
-      },
-      body: text,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(Math.max(1, opts.timeoutMs)),
-    });
-    if (res.status !== 200) {
-      await res.body?.cancel().catch(() => {});
-      return undefined;
+    let answer: { txSts?: unknown; reason?: unknown };
+    if (opts.fetch) {
+      const res = await opts.fetch(endpoint.url, {
+        method: 'POST',
+        headers,
+        body: text,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (res.status !== 200) {
+        await res.body?.cancel().catch(() => {});
+        return undefined;
+      }
+      answer = (await res.json()) as typeof answer;
+    } else {
+      // pooled keep-alive connections to the payee bank; a redirect is an answer without a decision
+      const res = await postOnce(endpoint.url, { headers, body: text, timeoutMs, readBody: true });
+      if (res.status !== 200) return undefined;
+      answer = JSON.parse(res.body ?? '') as typeof answer;
     }
-    const answer = (await res.json()) as { txSts?: unknown; reason?: unknown };
-    if (answer.txSts !== 'ACCP' && answer.txSts !== 'RJCT') return undefined;
+    if (answer?.txSts !== 'ACCP' && answer?.txSts !== 'RJCT') return undefined;
     const reason = typeof answer.reason === 'string' && /^[A-Z0-9]{4}$/.test(answer.reason) ? answer.reason : undefined;
     return { txSts: answer.txSts, ...(reason ? { reason } : {}) };
   } catch {

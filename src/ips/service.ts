@@ -4,11 +4,13 @@ import {
   type Clock,
   type Db,
   DomainError,
-  enqueueWebhook,
+  enqueueWebhooks,
+  GroupCommit,
   type IdGenerator,
   type Logger,
   notFound,
   type Queryable,
+  type WebhookInput,
 } from '../platform/index.ts';
 import type { IpsNetDebitCaps } from './caps.ts';
 import { type DeliveryAnswer, deliver, type PayeeEndpoint } from './delivery.ts';
@@ -89,8 +91,13 @@ export interface IpsDeps {
   ids: IdGenerator;
   logger: Logger;
   lookup: (bic: string) => Promise<IpsParticipant | undefined>;
-  /** The payee bank's endpoint for `ips.pacs008`, if it has one. */
+  /**
+   * The payee bank's endpoint for `ips.pacs008`, if it has one. One found serves the payments of the next
+   * `endpointTtlMs` (default 1000; 0: looked up for every payment): a changed URL or secret takes effect
+   * within a second, as participants' statuses do. A bank without one is looked up again every time.
+   */
   endpoint: (participantId: string) => Promise<PayeeEndpoint | undefined>;
+  endpointTtlMs?: number;
   /** The alias directory: phone (E.164) → bank and account. */
   resolveAlias?: (phone: string) => Promise<{ bic: string; accountId: string; holderIin?: string } | undefined>;
   screen?: Screening;
@@ -109,6 +116,22 @@ export interface IpsDeps {
   /** How long the payee bank has to answer, ms. Default 5,000. */
   answerTimeoutMs?: number;
   fetch?: typeof fetch;
+}
+
+/** A payment waiting for its batch to be recorded; `inserted` is set by the batch. */
+interface PendingInsert {
+  payment: IpsPayment;
+  inserted: boolean;
+}
+
+/** An outcome waiting for its batch: the payer (and the payee of a late answer) are notified with it. */
+interface Conclusion {
+  p: IpsPayment;
+  final: IpsPayment;
+  at: string;
+  payer: IpsParticipant | undefined;
+  payee: IpsParticipant | undefined;
+  decidedHere: boolean;
 }
 
 const toStatus = (p: IpsPayment): IpsTxStatus => ({
@@ -141,10 +164,82 @@ export class IpsService {
   /** Payer requests waiting for a later answer, by payment id. */
   private readonly waiting = new Map<string, (a: DeliveryAnswer) => void>();
   private sweeper: NodeJS.Timeout | undefined;
+  /** Payee endpoints found recently, by participant id (see `endpointTtlMs`). */
+  private readonly endpoints = new Map<string, { until: number; endpoint: Promise<PayeeEndpoint | undefined> }>();
+
+  /** Payments being recorded (reserved, or refused before anything moved): one multi-row insert per batch. */
+  private readonly inserts: GroupCommit<PendingInsert>;
+  /** Outcomes being recorded with their notices: one transaction per batch. */
+  private readonly conclusions: GroupCommit<Conclusion>;
 
   constructor(deps: IpsDeps) {
     this.d = deps;
     this.timeoutMs = deps.answerTimeoutMs ?? 5000;
+    this.inserts = new GroupCommit(deps.db, async (tx, batch) => {
+      const inserted = await store.insertMany(
+        tx,
+        batch.map((i) => i.payment),
+      );
+      // two copies of one transaction in a batch: the first is the one inserted
+      for (const i of batch) {
+        i.inserted = inserted.delete(i.payment.id);
+      }
+    });
+    this.conclusions = new GroupCommit(deps.db, async (tx, batch) => {
+      // rows in one order whoever writes them (PostgreSQL: concurrent batches rarely wait on each other)
+      const sorted = [...batch].sort((a, b) => (a.p.id < b.p.id ? -1 : a.p.id > b.p.id ? 1 : 0));
+      const moved = await store.finishMany(
+        tx,
+        sorted.map((c) => ({ id: c.p.id, status: c.final.status, reason: c.final.reason, at: c.at })),
+      );
+      for (const c of sorted) c.decidedHere = moved.has(c.p.id);
+      await enqueueWebhooks(
+        tx,
+        sorted.filter((c) => c.decidedHere).flatMap((c) => this.notices(c)),
+        this.d.ids,
+        this.d.clock,
+      );
+    });
+  }
+
+  /**
+   * Records a payment with the others of the moment (one commit, on PostgreSQL one transaction for all of
+   * them); false when its id was taken (a copy of the same transaction got there first).
+   */
+  private async insert(payment: IpsPayment): Promise<boolean> {
+    const i: PendingInsert = { payment, inserted: false };
+    await this.inserts.add(i);
+    return i.inserted;
+  }
+
+  /**
+   * Moves a reserved payment to its outcome, with `extra` and the notices (pacs.002 webhooks) in the same
+   * transaction; false when it was concluded already (someone else decided).
+   */
+  private async recordConclusion(
+    tx: Queryable,
+    c: Conclusion,
+    extra?: (tx: Queryable) => Promise<void>,
+  ): Promise<boolean> {
+    if (!(await store.finish(tx, c.p.id, c.final.status, c.final.reason, c.at))) return false;
+    await extra?.(tx);
+    await enqueueWebhooks(tx, this.notices(c), this.d.ids, this.d.clock);
+    return true;
+  }
+
+  /**
+   * The pacs.002 notices of an outcome: to the payer bank, and to a payee bank whose answer came too late
+   * (or was lost in a crash): it may have accepted, and must hear the outcome.
+   */
+  private notices(c: Conclusion): WebhookInput[] {
+    return [c.payee, c.payer]
+      .filter((who) => who !== undefined)
+      .map((who) => ({
+        participantId: who.id,
+        eventType: 'ips.pacs002',
+        payload: toStatus(c.final),
+        idempotencyKey: c.p.id,
+      }));
   }
 
   /** Reconciles what a crash left reserved and starts the deadline sweep. */
@@ -187,7 +282,11 @@ export class IpsService {
     return p;
   }
 
+  /** BICs whose position account exists (accounts are never removed): created once, not at every payment. */
+  private readonly positions = new Set<string>();
+
   private async ensurePosition(p: IpsParticipant): Promise<void> {
+    if (this.positions.has(p.bic)) return;
     await this.d.ledger.createAccounts([
       {
         id: positionAccountId(p.bic),
@@ -197,6 +296,7 @@ export class IpsService {
         flags: { debitsMustNotExceedCredits: true, history: true },
       },
     ]);
+    this.positions.add(p.bic);
   }
 
   /**
@@ -326,12 +426,11 @@ export class IpsService {
       id,
       legs.map((l) => l.id),
     );
-    // in a transaction: on SQLite it shares the turn's commit instead of an fsync of its own
-    if (!(await this.d.db.transaction((tx) => store.insert(tx, payment)))) {
+    if (!(await this.insert(payment))) {
       throw new DomainError('conflict', `transaction ${t.txId} is being processed`, { reason: 'DUPL' });
     }
 
-    const endpoint = await this.d.endpoint(payee.id);
+    const endpoint = await this.endpointOf(payee.id);
     const later = new Promise<DeliveryAnswer>((resolve) => this.waiting.set(id, resolve));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<DeliveryAnswer>((resolve) => {
@@ -355,6 +454,24 @@ export class IpsService {
     this.waiting.delete(id);
     const done = await this.conclude(payment, answer ?? { txSts: 'RJCT', reason: 'AB05' });
     return toStatus(done);
+  }
+
+  /** The payee bank's endpoint; concurrent payments to one bank share a lookup. */
+  private endpointOf(participantId: string): Promise<PayeeEndpoint | undefined> {
+    const ttl = this.d.endpointTtlMs ?? 1000;
+    if (ttl <= 0) return this.d.endpoint(participantId);
+    const now = this.d.clock.nowMs();
+    const hit = this.endpoints.get(participantId);
+    if (hit && hit.until > now) return hit.endpoint;
+    const endpoint = this.d.endpoint(participantId);
+    const entry = { until: now + ttl, endpoint };
+    this.endpoints.set(participantId, entry);
+    const forget = () => {
+      if (this.endpoints.get(participantId) === entry) this.endpoints.delete(participantId);
+    };
+    // a failed lookup or a bank without an endpoint is not kept
+    endpoint.then((e) => e === undefined && forget(), forget);
+    return endpoint;
   }
 
   /**
@@ -481,29 +598,18 @@ export class IpsService {
       const fee = settled && this.d.fees ? await this.d.fees.charge(final) : undefined;
       const settledHook = this.onSettled.get(p.id);
       this.onSettled.delete(p.id);
-      let decidedHere = false;
-      await this.d.db.transaction(async (tx) => {
-        if (!(await store.finish(tx, p.id, final.status, reason, at))) return;
-        decidedHere = true;
-        if (settled && settledHook) await settledHook(tx);
-        if (fee) await this.d.fees!.record(tx, p.id, fee, at);
-        if (payee) {
-          await enqueueWebhook(
-            tx,
-            { participantId: payee.id, eventType: 'ips.pacs002', payload: toStatus(final), idempotencyKey: p.id },
-            this.d.ids,
-            this.d.clock,
-          );
-        }
-        if (!payer) return;
-        await enqueueWebhook(
-          tx,
-          { participantId: payer.id, eventType: 'ips.pacs002', payload: toStatus(final), idempotencyKey: p.id },
-          this.d.ids,
-          this.d.clock,
-        );
-      });
-      return decidedHere ? final : ((await store.get(this.d.db, p.id)) ?? final);
+      const c: Conclusion = { p, final, at, payer, payee, decidedHere: false };
+      // what only some payments record with their outcome: in a transaction of their own
+      const extra =
+        (settled && settledHook) || fee
+          ? async (tx: Queryable) => {
+              if (settled && settledHook) await settledHook(tx);
+              if (fee) await this.d.fees!.record(tx, p.id, fee, at);
+            }
+          : undefined;
+      if (extra) c.decidedHere = await this.d.db.transaction((tx) => this.recordConclusion(tx, c, extra));
+      else await this.conclusions.add(c);
+      return c.decidedHere ? final : ((await store.get(this.d.db, p.id)) ?? final);
     })();
     this.concluding.set(p.id, work);
     return work.finally(() => {
@@ -531,7 +637,7 @@ export class IpsService {
 
   /** A refusal before anything was reserved, recorded so that a resend answers the same. */
   private async record(p: IpsPayment): Promise<IpsTxStatus> {
-    if (!(await this.d.db.transaction((tx) => store.insert(tx, p)))) {
+    if (!(await this.insert(p))) {
       const known = await store.get(this.d.db, p.id);
       if (known) return toStatus(known);
     }

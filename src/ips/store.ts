@@ -1,4 +1,4 @@
-import { type Queryable, toJson } from '../platform/index.ts';
+import { type Queryable, rowPlaceholders, type SqlValue, toJson } from '../platform/index.ts';
 import type { IpsPayment, IpsStatus } from './domain/payment.ts';
 
 interface Row {
@@ -40,30 +40,50 @@ const toPayment = (r: Row): IpsPayment => ({
   updatedAt: r.updated_at,
 });
 
+const paymentParams = (p: IpsPayment): SqlValue[] => [
+  p.id,
+  p.msgId,
+  p.txId,
+  p.endToEndId,
+  p.payerBic,
+  p.payeeBic,
+  p.amount,
+  p.creditorAccount,
+  p.alias,
+  p.status,
+  p.reason,
+  toJson(p.document),
+  p.createdAt,
+  p.deadline,
+  p.updatedAt,
+];
+
+/** Rows per multi-row INSERT: a few fixed sizes, so that few statements are prepared whatever the batch. */
+const INSERT_CHUNKS = [64, 16, 4, 1];
+
 export const ipsStore = {
   async insert(q: Queryable, p: IpsPayment): Promise<boolean> {
-    const n = await q.exec(
-      `INSERT INTO ips_payments (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       ON CONFLICT (id) DO NOTHING`,
-      [
-        p.id,
-        p.msgId,
-        p.txId,
-        p.endToEndId,
-        p.payerBic,
-        p.payeeBic,
-        p.amount,
-        p.creditorAccount,
-        p.alias,
-        p.status,
-        p.reason,
-        toJson(p.document),
-        p.createdAt,
-        p.deadline,
-        p.updatedAt,
-      ],
-    );
-    return n === 1;
+    return (await ipsStore.insertMany(q, [p])).has(p.id);
+  },
+
+  /**
+   * Inserts the payments whose id is not taken, in few statements; the ids inserted. Of two with one id in
+   * the same call only the first can be inserted: the caller tells them apart.
+   */
+  async insertMany(q: Queryable, payments: IpsPayment[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    let from = 0;
+    for (const size of INSERT_CHUNKS) {
+      for (; payments.length - from >= size; from += size) {
+        const rows = await q.query<{ id: string }>(
+          `INSERT INTO ips_payments (${COLUMNS}) VALUES ${rowPlaceholders(size, 15)}
+           ON CONFLICT (id) DO NOTHING RETURNING id`,
+          payments.slice(from, from + size).flatMap(paymentParams),
+        );
+        for (const r of rows) inserted.add(r.id);
+      }
+    }
+    return inserted;
   },
 
   /** Moves a reserved payment to its final status; false if it was final already (someone else decided). */
@@ -73,6 +93,27 @@ export const ipsStore = {
       [status, reason, at, id],
     );
     return n === 1;
+  },
+
+  /** `finish` for several payments in few statements; the ids moved (the others were final already). */
+  async finishMany(
+    q: Queryable,
+    outcomes: { id: string; status: IpsStatus; reason: string | null; at: string }[],
+  ): Promise<Set<string>> {
+    const moved = new Set<string>();
+    let from = 0;
+    for (const size of INSERT_CHUNKS) {
+      for (; outcomes.length - from >= size; from += size) {
+        const rows = await q.query<{ id: string }>(
+          `UPDATE ips_payments SET status = v.column2, reason = v.column3, updated_at = v.column4
+           FROM (VALUES ${rowPlaceholders(size, 4)}) AS v
+           WHERE ips_payments.id = v.column1 AND ips_payments.status = 'reserved' RETURNING id`,
+          outcomes.slice(from, from + size).flatMap((o) => [o.id, o.status, o.reason, o.at]),
+        );
+        for (const r of rows) moved.add(r.id);
+      }
+    }
+    return moved;
   },
 
   async get(q: Queryable, id: string): Promise<IpsPayment | undefined> {

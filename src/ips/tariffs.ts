@@ -64,6 +64,8 @@ export class IpsTariffs {
   private cache: Tariff[] | undefined;
   /** When the cache was read: re-read after a second, so tariffs published by another process apply too. */
   private loadedAt = -Infinity;
+  /** Banks whose fees-due account (and the fee account) exist: created with the first fee, not every one. */
+  private readonly feeAccounts = new Set<string>();
 
   constructor(deps: {
     db: Db;
@@ -139,11 +141,20 @@ export class IpsTariffs {
     if (!found) return undefined;
     const amount = feeFor(found.tariff, p.amount);
     if (amount === 0n) return undefined;
-    const op = await this.operator();
-    await this.ledger.createAccounts([
-      { id: FEE_ACCOUNT, owner: op.id, currency: 'KZT', code: 'ips_fees', flags: { history: true } },
-      { id: feesDueAccount(found.bic), owner: op.id, currency: 'KZT', code: 'ips_fees_due', flags: { history: true } },
-    ]);
+    if (!this.feeAccounts.has(found.bic)) {
+      const op = await this.operator();
+      await this.ledger.createAccounts([
+        { id: FEE_ACCOUNT, owner: op.id, currency: 'KZT', code: 'ips_fees', flags: { history: true } },
+        {
+          id: feesDueAccount(found.bic),
+          owner: op.id,
+          currency: 'KZT',
+          code: 'ips_fees_due',
+          flags: { history: true },
+        },
+      ]);
+      this.feeAccounts.add(found.bic);
+    }
     const [r] = await this.ledger.submit([
       {
         id: `ips:fee:${p.id}`,

@@ -1,5 +1,6 @@
 /** Participants: institutions, their roles, staff users, API clients and webhook endpoints. */
 export {
+  binInRange,
   iinBinCheckDigit,
   isValidIinBin,
   PARTICIPANT_TYPES,

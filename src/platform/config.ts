@@ -28,6 +28,8 @@ export const ConfigSchema = Type.Object(
     iso20022XsdDir: Type.Optional(Type.String()),
     /** How long a payee bank has to accept or reject an instant payment (ms). */
     ipsAnswerTimeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
+    /** Alias directory: confirmation-of-payee lookups per minute per participant (bursts up to as many). */
+    ipsAliasLookupsPerMinutePerBank: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 6000 }),
   },
   { additionalProperties: false },
 );
@@ -47,6 +49,7 @@ const ENV: Record<string, keyof Config> = {
   NDFI_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   NDFI_ISO20022_XSD_DIR: 'iso20022XsdDir',
   NDFI_IPS_ANSWER_TIMEOUT_MS: 'ipsAnswerTimeoutMs',
+  NDFI_IPS_ALIAS_LOOKUPS_PER_MINUTE_PER_BANK: 'ipsAliasLookupsPerMinutePerBank',
 };
 
 export class ConfigError extends Error {

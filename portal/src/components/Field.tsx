@@ -3,20 +3,32 @@ import { type ReactNode, useId } from 'react';
 interface Props {
   label: string;
   error?: string | undefined;
-  hint?: string;
+  hint?: string | undefined;
+  /** Marks the field as required (a star after the label; the control should carry `required`). */
+  required?: boolean;
   /** Renders the control; receives the ids to wire label, hint and error to it. */
   children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
 }
 
 /** A labelled form control with an optional hint and an error message announced to assistive tech. */
-export function Field({ label, error, hint, children }: Props) {
+export function Field({ label, error, hint, required, children }: Props) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
+      {required ? (
+        // the star stays out of the label: the control's name is the label alone, `required` says the rest
+        <span className="field-label-row">
+          <label htmlFor={id}>{label}</label>
+          <span className="field-required" aria-hidden="true" title="required">
+            *
+          </span>
+        </span>
+      ) : (
+        <label htmlFor={id}>{label}</label>
+      )}
       {children({ id, describedBy, invalid: Boolean(error) })}
       {hint && (
         <p className="field-hint" id={hintId}>

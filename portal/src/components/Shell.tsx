@@ -1,9 +1,10 @@
 import type { ReactNode } from 'react';
 import { participantTypeLabel } from '../format.ts';
-import { canAcquireMerchants, canListParticipants, canUseIcs, canUseImts, canUseIps } from '../roles.ts';
+import { useAfcUnread } from '../pages/afc/useAfcUnread.ts';
+import { canAcquireMerchants, canListParticipants, canUseAfc, canUseIcs, canUseImts, canUseIps } from '../roles.ts';
 import type { Me } from '../types.ts';
 import { hrefOf, type Route } from '../useHashRoute.ts';
-import { ipsTabsOf, type Tab } from './Tabs.tsx';
+import { afcTabsOf, ipsTabsOf, type Tab } from './Tabs.tsx';
 
 interface Props {
   me: Me;
@@ -13,9 +14,13 @@ interface Props {
   children: ReactNode;
 }
 
-type NavItem = Tab;
+type NavItem = Tab & {
+  /** A count after the label (unread notifications); none when 0 or undefined. */
+  badge?: { count: number | undefined; label: string; testId: string };
+};
 
 export function Shell({ me, route, onNavigate, onLogout, children }: Props) {
+  const unread = useAfcUnread(me, route);
   const items: NavItem[] = [
     { route: 'dashboard', label: 'Dashboard' },
     canListParticipants(me)
@@ -29,6 +34,16 @@ export function Shell({ me, route, onNavigate, onLogout, children }: Props) {
       ? { route: 'ips', label: 'IPS', covers: ipsTabsOf(me).map((t) => t.route) }
       : { route: 'ips-tariffs', label: 'IPS tariffs' },
     ...(canAcquireMerchants(me) ? [{ route: 'merchants', label: 'Merchants' } satisfies NavItem] : []),
+    ...(canUseAfc(me)
+      ? [
+          {
+            route: 'afc',
+            label: 'Anti-fraud',
+            covers: afcTabsOf(me).map((t) => t.route),
+            badge: { count: unread, label: 'unread notifications', testId: 'nav-afc-unread' },
+          } satisfies NavItem,
+        ]
+      : []),
   ];
   const isCurrent = (item: NavItem) => (item.covers ?? [item.route]).includes(route);
 
@@ -77,6 +92,17 @@ export function Shell({ me, route, onNavigate, onLogout, children }: Props) {
                   }}
                 >
                   {item.label}
+                  {item.badge?.count ? ' ' : null}
+                  {item.badge?.count ? (
+                    <span
+                      className="nav-badge"
+                      data-testid={item.badge.testId}
+                      title={`${item.badge.count} ${item.badge.label}`}
+                    >
+                      {item.badge.count}
+                      <span className="visually-hidden"> {item.badge.label}</span>
+                    </span>
+                  ) : null}
                 </a>
               </li>
             ))}

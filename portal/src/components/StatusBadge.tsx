@@ -26,6 +26,11 @@ const TONES: Record<string, string> = {
   decided_for_respondent: 'neutral',
   withdrawn: 'neutral',
   lapsed: 'neutral',
+  investigating: 'warn',
+  fraud: 'danger',
+  not_fraud: 'neutral',
+  pending: 'warn',
+  published: 'ok',
 };
 
 const LABELS: Record<string, string> = {
@@ -56,6 +61,11 @@ const LABELS: Record<string, string> = {
   decided_for_respondent: 'Decided for respondent',
   withdrawn: 'Withdrawn',
   lapsed: 'Lapsed',
+  investigating: 'Investigating',
+  fraud: 'Fraud',
+  not_fraud: 'Not fraud',
+  pending: 'Pending',
+  published: 'Published',
 };
 
 /** A coloured status pill; the text itself carries the meaning, colour only reinforces it. */

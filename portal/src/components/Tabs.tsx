@@ -1,4 +1,12 @@
-import { canMonitorIps, canSearchAliases, canUseDisputes, canUseIps } from '../roles.ts';
+import {
+  canMonitorIps,
+  canSearchAliases,
+  canUseDisputes,
+  canUseIps,
+  hasAfcInbox,
+  hasKnowledgeBase,
+  reportsFraud,
+} from '../roles.ts';
 import type { Me } from '../types.ts';
 import { hrefOf, type Route } from '../useHashRoute.ts';
 
@@ -60,3 +68,19 @@ export function IpsTabs({ me, current }: { me: Me; current: Route }) {
   const tabs = ipsTabsOf(me);
   return tabs.length > 1 ? <Tabs label="IPS" tabs={tabs} current={current} /> : null;
 }
+
+/** The Anti-Fraud Center screens this user may open: reporters file, the regulator has no inbox. */
+export function afcTabsOf(me: Me): Tab[] {
+  return [
+    { route: 'afc', label: 'Incidents' },
+    ...(reportsFraud(me) ? [{ route: 'afc-file', label: 'File incident' } satisfies Tab] : []),
+    ...(hasAfcInbox(me) ? [{ route: 'afc-inbox', label: 'Inbox' } satisfies Tab] : []),
+    { route: 'afc-lists', label: 'List search' },
+    { route: 'afc-stats', label: 'Analytics' },
+    ...(hasKnowledgeBase(me) ? [{ route: 'afc-knowledge', label: 'Knowledge base' } satisfies Tab] : []),
+  ];
+}
+
+export const AfcTabs = ({ me, current }: { me: Me; current: Route }) => (
+  <Tabs label="Anti-fraud" tabs={afcTabsOf(me)} current={current} />
+);

@@ -25,15 +25,21 @@ export function Kv({
   );
 }
 
-/** The way back to a list, the alerts, and "Loading payment…" until the payment is there. */
-export function PaymentDetailFrame({
+/** The way back to a list, the alerts, and "Loading <what>…" until the item is there. */
+export function DetailFrame({
   backHref,
+  backLabel,
+  what,
   notice,
   error,
   loaded,
   children,
 }: {
   backHref: string;
+  /** e.g. "All payments". */
+  backLabel: string;
+  /** The item, for "Loading <what>…". */
+  what: string;
   notice?: string | undefined;
   error: string | undefined;
   loaded: boolean;
@@ -42,13 +48,57 @@ export function PaymentDetailFrame({
   return (
     <>
       <p className="back-link">
-        <a href={backHref}>← All payments</a>
+        <a href={backHref}>← {backLabel}</a>
       </p>
       {notice && <Alert tone="success">{notice}</Alert>}
       {error && <Alert>{error}</Alert>}
-      {!loaded && !error && <p className="muted">Loading payment…</p>}
+      {!loaded && !error && <p className="muted">Loading {what}…</p>}
       {loaded && children}
     </>
+  );
+}
+
+/** The way back to a list of payments, the alerts, and "Loading payment…" until the payment is there. */
+export const PaymentDetailFrame = (props: Omit<Parameters<typeof DetailFrame>[0], 'backLabel' | 'what'>) => (
+  <DetailFrame {...props} backLabel="All payments" what="payment" />
+);
+
+/** The refresh button of a screen or a card: "Refreshing…" while it loads. */
+export const RefreshButton = ({
+  loading,
+  onClick,
+  small,
+}: {
+  loading: boolean;
+  onClick: () => void;
+  small?: boolean;
+}) => (
+  <button type="button" className={small ? 'btn btn-small' : 'btn'} onClick={onClick} disabled={loading}>
+    {loading ? 'Refreshing…' : 'Refresh'}
+  </button>
+);
+
+/** The head of a record's card: its id as the heading, its status, then more badges or actions. */
+export function ProfileHead({
+  id,
+  headId,
+  status,
+  children,
+}: {
+  id: string;
+  /** The id of the heading (for controls it describes). */
+  headId?: string | undefined;
+  status: string;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="profile-head">
+      <h2 className="mono" id={headId}>
+        {id}
+      </h2>
+      <StatusBadge status={status} />
+      {children}
+    </div>
   );
 }
 
@@ -71,13 +121,9 @@ export function PaymentCard({
 }) {
   return (
     <div className="panel profile" data-testid="payment-detail">
-      <div className="profile-head">
-        <h2 className="mono" id={headId}>
-          {payment.id}
-        </h2>
-        <StatusBadge status={payment.status} />
+      <ProfileHead id={payment.id} headId={headId} status={payment.status}>
         {head}
-      </div>
+      </ProfileHead>
       {note !== undefined && <p className="muted panel-lead">{note}</p>}
       <dl className="kv">{children}</dl>
     </div>

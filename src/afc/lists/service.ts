@@ -739,6 +739,26 @@ export class AfcLists {
     return store.count(this.db);
   }
 
+  /** For incident prioritisation: how many of these MACs are confirmed fraudsters under another source. */
+  confirmedElsewhere(macs: readonly string[], source: string): Promise<number> {
+    return store.confirmedElsewhere(this.db, macs, source);
+  }
+
+  /** For the statistics: list changes per day. */
+  growthByDay(
+    from: string,
+    to: string,
+  ): Promise<{ day: string; suspects: number; confirmed: number; removed: number }[]> {
+    return store.growthByDay(this.db, from, to).then((rows) =>
+      rows.map((r) => ({
+        day: r.day,
+        suspects: Number(r.suspects),
+        confirmed: Number(r.confirmed),
+        removed: Number(r.removed),
+      })),
+    );
+  }
+
   private limit(limit: number | undefined): number {
     const l = limit ?? 1000;
     if (!Number.isInteger(l) || l < 1 || l > this.maxPage)

@@ -1,6 +1,7 @@
-import { type Queryable, rowPlaceholders, type SqlValue } from '../../platform/index.ts';
+import type { Queryable } from '../../platform/index.ts';
 import type { IdentifierKind } from '../domain/identifiers.ts';
 import type { ListStatus } from '../domain/lists.ts';
+import { chunks, insertRows, KEYS, versionCounter } from '../store-kit.ts';
 
 /** One list entry as stored: an identifier (by MAC, and by value when known) listed by one source. */
 export interface EntryRecord {
@@ -112,29 +113,44 @@ const toChange = (r: RawChange): ChangeRecord => ({
   auditSeq: Number(r.audit_seq),
 });
 
-/** Rows per multi-row statement: a fixed size keeps the prepared statements few. */
-const CHUNK = 200;
-/** Keys per `IN (…)` lookup. */
-const KEYS = 100;
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
+const versions = versionCounter('afc_list_head');
 
 /** The only code touching the lists' tables. */
 export const listStore = {
-  async head(q: Queryable): Promise<number> {
-    const [r] = await q.query<{ version: bigint }>('SELECT version FROM afc_list_head WHERE id = 1');
-    return Number(r?.version ?? 0n);
+  /** How many of these identifiers are confirmed fraudsters under another source than `source`. */
+  async confirmedElsewhere(q: Queryable, macs: readonly string[], source: string): Promise<number> {
+    if (macs.length === 0) return 0;
+    const [r] = await q.query<{ n: bigint }>(
+      `SELECT COUNT(DISTINCT mac) AS n FROM afc_list_entries
+       WHERE status = 'confirmed' AND source <> $1 AND mac IN (${macs.map((_, i) => `$${i + 2}`).join(', ')})`,
+      [source, ...macs],
+    );
+    return Number(r?.n ?? 0);
   },
+
+  /** List changes per day (UTC) between two instants: suspects added, confirmed, removed. */
+  growthByDay(
+    q: Queryable,
+    from: string,
+    to: string,
+  ): Promise<{ day: string; suspects: bigint; confirmed: bigint; removed: bigint }[]> {
+    return q.query(
+      `SELECT SUBSTR(at, 1, 10) AS day,
+         SUM(CASE WHEN op = 'upsert' AND status = 'suspect' THEN 1 ELSE 0 END) AS suspects,
+         SUM(CASE WHEN op = 'upsert' AND status = 'confirmed' THEN 1 ELSE 0 END) AS confirmed,
+         SUM(CASE WHEN op = 'remove' THEN 1 ELSE 0 END) AS removed
+       FROM afc_list_changes WHERE at >= $1 AND at < $2 GROUP BY SUBSTR(at, 1, 10) ORDER BY day`,
+      [from, to],
+    );
+  },
+
+  head: versions.head,
 
   /**
    * Takes the next `n` versions and returns the first. The row stays locked to the end of the transaction
    * (PostgreSQL), so versions become visible in the order they were taken.
    */
-  async allocate(tx: Queryable, n: number): Promise<number> {
-    await tx.exec('UPDATE afc_list_head SET version = version + $1 WHERE id = 1', [BigInt(n)]);
-    return (await listStore.head(tx)) - n + 1;
-  },
+  allocate: versions.allocate,
 
   /** Entries of these MACs (any source). */
   async byMacs(q: Queryable, macs: readonly string[]): Promise<EntryRecord[]> {
@@ -160,10 +176,12 @@ export const listStore = {
   },
 
   /** Inserts or replaces entries by id (the service decided each one's id and version). */
-  async upsert(tx: Queryable, entries: readonly EntryRecord[]): Promise<void> {
-    for (const part of chunks(entries, CHUNK)) {
-      const params: SqlValue[] = [];
-      for (const e of part) {
+  upsert(tx: Queryable, entries: readonly EntryRecord[]): Promise<void> {
+    return insertRows(
+      tx,
+      entries,
+      13,
+      (params, e) =>
         params.push(
           e.id,
           e.mac,
@@ -178,17 +196,14 @@ export const listStore = {
           e.createdAt,
           e.updatedAt,
           e.updatedBy,
-        );
-      }
-      await tx.exec(
-        `INSERT INTO afc_list_entries (${ENTRY_COLS}) VALUES ${rowPlaceholders(part.length, 13)}
+        ),
+      (values) =>
+        `INSERT INTO afc_list_entries (${ENTRY_COLS}) VALUES ${values}
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
            holder_name = excluded.holder_name, expires_at = excluded.expires_at, version = excluded.version,
            updated_at = excluded.updated_at, updated_by = excluded.updated_by,
            value = COALESCE(afc_list_entries.value, excluded.value)`,
-        params,
-      );
-    }
+    );
   },
 
   async delete(tx: Queryable, ids: readonly string[]): Promise<void> {
@@ -197,10 +212,12 @@ export const listStore = {
     }
   },
 
-  async insertChanges(tx: Queryable, changes: readonly ChangeRecord[]): Promise<void> {
-    for (const part of chunks(changes, CHUNK)) {
-      const params: SqlValue[] = [];
-      for (const c of part) {
+  insertChanges(tx: Queryable, changes: readonly ChangeRecord[]): Promise<void> {
+    return insertRows(
+      tx,
+      changes,
+      14,
+      (params, c) =>
         params.push(
           BigInt(c.version),
           c.op,
@@ -216,10 +233,9 @@ export const listStore = {
           c.actor,
           c.at,
           BigInt(c.auditSeq),
-        );
-      }
-      await tx.exec(`INSERT INTO afc_list_changes (${CHANGE_COLS}) VALUES ${rowPlaceholders(part.length, 14)}`, params);
-    }
+        ),
+      (values) => `INSERT INTO afc_list_changes (${CHANGE_COLS}) VALUES ${values}`,
+    );
   },
 
   /** Changes after version `since`, oldest first. */

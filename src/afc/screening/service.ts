@@ -262,3 +262,47 @@ export function ipsScreening(
     return { decision: r.decision, reasons: r.reasons.map((x) => `${x.code} ${x.field}`) };
   };
 }
+
+/** What IMTS hands the screening hook: a customer credit transfer (pacs.008) between two banks. */
+export interface ImtsPaymentLike {
+  amount: bigint;
+  senderBic: string;
+  receiverBic: string;
+  /** The pacs.008 transaction (CdtTrfTxInf) as the JSON model carries it. */
+  document: unknown;
+}
+
+/**
+ * The screening hook for IMTS: both customer parties of a pacs.008 (accounts, IINs, names) against the lists.
+ * The rail's policy is IMTS's own: block refuses the payment (FRAD); review settles it and tells the
+ * receiving bank to hold the credit for review.
+ */
+export function imtsScreening(
+  screening: AfcScreening,
+): (p: ImtsPaymentLike) => Promise<{ decision: Decision; reasons: string[] }> {
+  return async (p) => {
+    const doc = (p.document ?? {}) as {
+      dbtr?: IsoParty;
+      dbtrAcct?: IsoAccount;
+      cdtr?: IsoParty;
+      cdtrAcct?: IsoAccount;
+    };
+    const r = screening.screen({
+      rail: 'imts',
+      amount: p.amount,
+      debtor: {
+        account: str(doc.dbtrAcct?.id?.iban) ?? str(doc.dbtrAcct?.id?.othr?.id),
+        iin: partyId(doc.dbtr),
+        name: str(doc.dbtr?.nm),
+        bic: p.senderBic,
+      },
+      creditor: {
+        account: str(doc.cdtrAcct?.id?.iban) ?? str(doc.cdtrAcct?.id?.othr?.id),
+        iin: partyId(doc.cdtr),
+        name: str(doc.cdtr?.nm),
+        bic: p.receiverBic,
+      },
+    });
+    return { decision: r.decision, reasons: r.reasons.map((x) => `${x.code} ${x.field}`) };
+  };
+}

@@ -48,5 +48,10 @@ CREATE INDEX ips_alias_claims_deadline ON ips_alias_claims (status, deadline);
 CREATE INDEX ips_alias_claims_claimant ON ips_alias_claims (claimant_participant_id, created_at);
 CREATE INDEX ips_alias_claims_owner ON ips_alias_claims (owner_participant_id, created_at)`,
     },
+    {
+      // the account registry the Anti-Fraud Center asks: which bank holds this account
+      id: '002-aliases-by-account',
+      sql: 'CREATE INDEX ips_aliases_account ON ips_aliases (account_id)',
+    },
   ],
 };

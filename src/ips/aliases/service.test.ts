@@ -350,6 +350,59 @@ for (const engine of engines()) {
       }
     });
 
+    it('concurrent lookups share a commit; each is answered its own record and audited once', async () => {
+      const t = await setup(engine);
+      try {
+        await t.svc.register(A, input(21));
+        await t.svc.register(C, input(22));
+        let commits = 0;
+        t.db.onCommit(() => commits++);
+        const asked = Array.from({ length: 300 }, (_, i) => ({
+          caller: [A, B, C][i % 3]!,
+          phone: phone(21 + (i % 4)), // 21 and 22 registered, 23 and 24 not; each asked many times at once
+          payerId: `payer-${i}`,
+        }));
+        const answers = await Promise.allSettled(asked.map((q) => t.svc.lookup(q.caller, q.phone, q.payerId)));
+        assert.ok(commits <= 4, `${commits} commits for 300 lookups`);
+        answers.forEach((a, i) => {
+          const n = 21 + (i % 4);
+          if (n === 21)
+            assert.deepEqual(a, {
+              status: 'fulfilled',
+              value: { phone: phone(21), bic: A.bic, maskedName: 'Aigerim S.' },
+            });
+          else if (n === 22)
+            assert.deepEqual(a, {
+              status: 'fulfilled',
+              value: { phone: phone(22), bic: C.bic, maskedName: 'Aigerim S.' },
+            });
+          else assert.ok(a.status === 'rejected' && is(404)(a.reason));
+        });
+        const log = await t.audits('ips.alias.looked_up');
+        const byPayer = (x: unknown[], y: unknown[]) =>
+          (x[2] as { payerId: string }).payerId.localeCompare((y[2] as { payerId: string }).payerId);
+        assert.deepEqual(
+          log.map((e) => [e.actor, e.entityId, e.details]).sort(byPayer),
+          asked
+            .map((q, i) => [
+              q.caller.actor,
+              q.phone,
+              {
+                bic: q.caller.bic,
+                found: i % 4 < 2,
+                ...(i % 4 < 2 ? { holderBic: i % 4 === 0 ? A.bic : C.bic } : {}),
+                participantId: q.caller.participantId,
+                payerId: q.payerId,
+              },
+            ])
+            .sort(byPayer),
+        );
+        assert.equal((await verifyAudit(t.db)).ok, true);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     it('limits lookups per payer and per bank (429), refilling with time', async () => {
       const t = await setup(engine, { lookupsPerMinutePerPayer: 3, lookupsPerMinutePerBank: 5 });
       try {

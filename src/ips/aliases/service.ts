@@ -1,10 +1,12 @@
 import { isValidIinBin } from '../../participants/index.ts';
 import {
   appendAudit,
+  appendAudits,
   type Clock,
   type Db,
   DomainError,
   enqueueWebhook,
+  GroupCommit,
   type IdGenerator,
   invalid,
   type Logger,
@@ -111,6 +113,14 @@ export interface AliasServiceDeps {
   options?: AliasServiceOptions;
 }
 
+/** A lookup waiting for its batch; `found` is set by the batch. */
+interface PendingLookup {
+  caller: AliasCaller;
+  phone: string;
+  payerId: string;
+  found: AliasRecord | undefined;
+}
+
 /** A 429 that knows when to retry. */
 export class LookupRateLimited extends DomainError {
   readonly retryAfterSeconds: number;
@@ -149,6 +159,8 @@ export class IpsAliasService {
   readonly claimDeadlineMs: number;
   private readonly perBank: TokenBuckets;
   private readonly perPayer: TokenBuckets;
+  /** Lookups waiting for their batch: read and audited together, one commit per batch. */
+  private readonly lookups: GroupCommit<PendingLookup>;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
@@ -162,6 +174,7 @@ export class IpsAliasService {
     if (!(this.claimDeadlineMs > 0)) throw new Error('claimDeadlineMs must be positive');
     this.perBank = new TokenBuckets(o.lookupsPerMinutePerBank ?? 6000);
     this.perPayer = new TokenBuckets(o.lookupsPerMinutePerPayer ?? 30);
+    this.lookups = new GroupCommit(this.db, (tx, batch) => this.lookUpAndAudit(tx, batch), { maxBatch: 1000 });
   }
 
   private now(): string {
@@ -340,19 +353,54 @@ export class IpsAliasService {
     }
     this.perPayer.take(payerKey, nowMs);
     this.perBank.take(caller.participantId, nowMs);
-    const a = await this.db.transaction(async (tx) => {
-      const found = await store.get(tx, phone);
-      await this.audit(tx, caller.actor, 'ips.alias.looked_up', 'ips_alias', phone, {
-        participantId: caller.participantId,
-        bic: caller.bic,
-        payerId,
-        found: found !== undefined,
-        ...(found ? { holderBic: found.bic } : {}),
-      });
-      return found;
-    });
+    // answered once the audit entry is committed: no lookup is answered off the record
+    const item: PendingLookup = { caller, phone, payerId, found: undefined };
+    await this.lookups.add(item);
+    const a = item.found;
     if (!a) throw new DomainError('not-found', `no alias is registered for ${phone}`);
     return { phone, bic: a.bic, maskedName: maskHolderName(a.holderName) };
+  }
+
+  /**
+   * One batch of lookups in one transaction: the phones read in a few statements, then one append of all
+   * their audit entries to the chain (on PostgreSQL one turn on the audit lock, taken after the reads).
+   */
+  private async lookUpAndAudit(tx: Queryable, batch: PendingLookup[]): Promise<void> {
+    const found = await store.getMany(
+      tx,
+      batch.map((l) => l.phone),
+    );
+    const entries = batch.map((l) => {
+      l.found = found.get(l.phone);
+      return {
+        actor: l.caller.actor,
+        action: 'ips.alias.looked_up',
+        entity: 'ips_alias',
+        entityId: l.phone,
+        details: {
+          participantId: l.caller.participantId,
+          bic: l.caller.bic,
+          payerId: l.payerId,
+          found: l.found !== undefined,
+          ...(l.found ? { holderBic: l.found.bic } : {}),
+        },
+      };
+    });
+    await appendAudits(tx, entries, this.clock);
+  }
+
+  /**
+   * The platform's account registry as far as the directory knows it: the banks holding this account
+   * (empty when no alias names it, or the account is malformed). For the Anti-Fraud Center, never a bank.
+   */
+  async banksOfAccount(accountInput: string): Promise<string[]> {
+    let accountId: string;
+    try {
+      accountId = normalizeAccountId(accountInput);
+    } catch {
+      return [];
+    }
+    return store.holdersOfAccount(this.db, accountId);
   }
 
   /**

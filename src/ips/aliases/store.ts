@@ -67,6 +67,9 @@ const ALIAS_COLS = 'phone, participant_id, bic, account_id, holder_name, holder_
 const CLAIM_COLS =
   'id, phone, status, claimant_participant_id, claimant_bic, account_id, holder_name, holder_iin, owner_participant_id, owner_bic, holder_matches, deadline, created_at, resolved_at, resolved_by, reason';
 
+/** Sizes of the IN lists `getMany` sends. */
+const IN_SIZES = [1, 8, 64, 256];
+
 const toAlias = (r: RawAlias): AliasRecord => ({
   phone: r.phone,
   participantId: r.participant_id,
@@ -119,9 +122,40 @@ export interface ClaimFilter {
 
 /** The only code touching the alias directory's tables. */
 export const aliasStore = {
+  /** The participants whose customers' aliases name this account (normally one). */
+  async holdersOfAccount(q: Queryable, accountId: string): Promise<string[]> {
+    const rows = await q.query<{ participant_id: string }>(
+      'SELECT DISTINCT participant_id FROM ips_aliases WHERE account_id = $1 ORDER BY participant_id',
+      [accountId],
+    );
+    return rows.map((r) => r.participant_id);
+  },
+
   async get(q: Queryable, phone: string): Promise<AliasRecord | undefined> {
     const [r] = await q.query<RawAlias>(`SELECT ${ALIAS_COLS} FROM ips_aliases WHERE phone = $1`, [phone]);
     return r && toAlias(r);
+  },
+
+  /**
+   * The records of many phones in few statements (IN lists padded to a few fixed sizes, so that few are
+   * prepared), by phone; phones without one are absent.
+   */
+  async getMany(q: Queryable, phones: string[]): Promise<Map<string, AliasRecord>> {
+    const out = new Map<string, AliasRecord>();
+    const unique = [...new Set(phones)];
+    for (let from = 0; from < unique.length; ) {
+      const left = unique.length - from;
+      const size = IN_SIZES.find((n) => n >= left) ?? IN_SIZES[IN_SIZES.length - 1]!;
+      const chunk = unique.slice(from, from + size);
+      from += chunk.length;
+      while (chunk.length < size) chunk.push(chunk[0]!);
+      const rows = await q.query<RawAlias>(
+        `SELECT ${ALIAS_COLS} FROM ips_aliases WHERE phone IN (${chunk.map((_, i) => `$${i + 1}`).join(', ')})`,
+        chunk,
+      );
+      for (const r of rows) out.set(r.phone, toAlias(r));
+    }
+    return out;
   },
 
   /** Inserts unless the phone is taken; false when it is (the caller reads who holds it). */

@@ -92,6 +92,17 @@ export function validateBinRange(range: string, field: string): string {
   return range;
 }
 
+/**
+ * Whether a card's BIN (6–8 digits) falls in a range: the BIN and the range's bounds are compared on their
+ * common prefix length, so an 8-digit BIN matches a 6-digit range and vice versa.
+ */
+export function binInRange(range: string, bin: string): boolean {
+  const [low, high = low] = range.split('-') as [string, string?];
+  const n = Math.min(low.length, bin.length);
+  const b = bin.slice(0, n);
+  return b >= low.slice(0, n) && b <= high!.slice(0, n);
+}
+
 export function validateParticipantInput(input: ParticipantInput): Omit<Participant, 'id' | 'status' | 'createdAt'> {
   const name = input.name.trim();
   if (name.length < 2 || name.length > 140) throw invalid('/name', 'must be 2-140 characters');

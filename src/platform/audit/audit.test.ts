@@ -4,7 +4,7 @@ import { ManualClock } from '../clock.ts';
 import { type Db, migrate } from '../db/index.ts';
 import { DomainError } from '../errors.ts';
 import { engines, freshDb } from '../testing.ts';
-import { appendAudit } from './append.ts';
+import { appendAudit, appendAudits } from './append.ts';
 import { canonicalJson, sha256Hex } from './canonical.ts';
 import { entryHash, GENESIS_HASH } from './chain.ts';
 import { listAudit } from './list.ts';
@@ -273,6 +273,36 @@ for (const engine of engines()) {
         await assert.rejects(
           t.db.transaction((tx) => appendAudit(tx, { ...e, actor: '' }, t.clock)),
           (err: unknown) => err instanceof DomainError && err.type === 'validation',
+        );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    it('appends many entries at once in order, across insert chunks, and interleaved with single appends', async () => {
+      const t = await setup(engine);
+      try {
+        await t.append(1);
+        const entries = Array.from({ length: 300 }, (_, i) => ({
+          actor: `reader-${i % 7}`,
+          action: 'alias.looked_up',
+          entity: 'alias',
+          entityId: `+7701${String(i).padStart(7, '0')}`,
+          details: { i, big: BigInt(i) * 10n ** 18n },
+        }));
+        const out = await t.db.transaction((tx) => appendAudits(tx, entries, t.clock));
+        assert.deepEqual(
+          out.map((e) => e.seq),
+          entries.map((_, i) => BigInt(i + 2)),
+        );
+        assert.deepEqual(out[299]?.details, { big: '299000000000000000000', i: 299 });
+        await t.append(2);
+        assert.deepEqual(await t.db.transaction((tx) => appendAudits(tx, [], t.clock)), []);
+        assert.deepEqual(await verifyAudit(t.db, { pageSize: 64 }), { ok: true, count: 302 });
+        const stored = await listAudit(t.db, { entity: 'alias', entityId: '+77010000257', limit: 5 });
+        assert.deepEqual(
+          stored.map((e) => [e.seq, e.actor, e.hash]),
+          [[259n, 'reader-5', out[257]?.hash]],
         );
       } finally {
         await t.cleanup();

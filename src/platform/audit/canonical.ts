@@ -7,10 +7,11 @@ import { invalid } from '../errors.ts';
  * fields dropped and undefined array items as null — the same value always gives the same bytes.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, new Set());
+  return write(value, []);
 }
 
-function write(v: unknown, seen: Set<object>): string {
+/** `open`: the objects being written around this value (a short stack), to refuse a cycle. */
+function write(v: unknown, open: object[]): string {
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
     case 'bigint':
@@ -29,20 +30,28 @@ function write(v: unknown, seen: Set<object>): string {
   if (v instanceof Uint8Array)
     return JSON.stringify(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'));
   const o = v as { toJSON?: () => unknown };
-  if (typeof o.toJSON === 'function') return write(o.toJSON(), seen);
-  if (seen.has(v)) throw invalid('/details', 'circular structure');
-  seen.add(v);
-  try {
-    if (Array.isArray(v)) return `[${v.map((x) => write(x, seen)).join(',')}]`;
+  if (typeof o.toJSON === 'function') return write(o.toJSON(), open);
+  if (open.includes(v)) throw invalid('/details', 'circular structure');
+  open.push(v);
+  let out: string;
+  if (Array.isArray(v)) {
+    out = '[';
+    for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ',') + write(v[i], open);
+    out += ']';
+  } else {
     const rec = v as Record<string, unknown>;
-    const fields = Object.keys(rec)
-      .filter((k) => rec[k] !== undefined && typeof rec[k] !== 'function')
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${write(rec[k], seen)}`);
-    return `{${fields.join(',')}}`;
-  } finally {
-    seen.delete(v);
+    out = '{';
+    let first = true;
+    for (const k of Object.keys(rec).sort()) {
+      const x = rec[k];
+      if (x === undefined || typeof x === 'function') continue;
+      out += `${first ? '' : ','}${JSON.stringify(k)}:${write(x, open)}`;
+      first = false;
+    }
+    out += '}';
   }
+  open.pop();
+  return out;
 }
 
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Db, GroupCommit, type ModuleMigrations } from '../db/index.ts';
 import { DomainError, invalid } from '../errors.ts';
@@ -17,6 +17,15 @@ export const idempotencyMigrations: ModuleMigrations = {
         body TEXT,
         created_at TEXT NOT NULL,
         PRIMARY KEY (scope, idem_key)
+      )`,
+    },
+    {
+      // request bodies are fingerprinted with a keyed MAC, not a bare hash: a body with a card number or an
+      // IIN and little else could otherwise be recovered from its fingerprint by trying every candidate
+      id: '002-idempotency-mac-key',
+      sql: `CREATE TABLE idempotency_mac_key (
+        id BIGINT PRIMARY KEY,
+        secret TEXT NOT NULL
       )`,
     },
   ],
@@ -55,6 +64,15 @@ interface StoredAnswer {
  */
 export function registerIdempotency(app: FastifyInstance, db: Db): void {
   const inFlight = new Map<string, string>();
+  // one key shared by every process on the database (a replay may reach another process), made once
+  let macKey: Promise<Buffer> | undefined;
+  const loadMacKey = async (): Promise<Buffer> => {
+    await db.exec('INSERT INTO idempotency_mac_key (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [
+      randomBytes(32).toString('base64url'),
+    ]);
+    const [row] = await db.query<{ secret: string }>('SELECT secret FROM idempotency_mac_key WHERE id = 1');
+    return Buffer.from(row!.secret, 'base64url');
+  };
   const answers = new GroupCommit<StoredAnswer>(db, async (tx, rows) => {
     for (const r of rows) {
       await tx.exec(
@@ -75,7 +93,11 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
       );
     }
     const scope = req.principal ? `${req.principal.participantId}/${req.principal.userId ?? ''}` : `anon/${req.ip}`;
-    const hash = createHash('sha256')
+    macKey ??= loadMacKey().catch((err: unknown) => {
+      macKey = undefined;
+      throw err;
+    });
+    const hash = createHmac('sha256', await macKey)
       .update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`)
       .digest('hex');
     const slot = `${scope}\u0000${key}`;

@@ -4,7 +4,7 @@ import { ManualClock, sequentialIds } from '../clock.ts';
 import { migrate, PostgresDb } from '../db/index.ts';
 import { createLogger, silentLogger } from '../logger.ts';
 import { engines, freshDb } from '../testing.ts';
-import { enqueueWebhook, type WebhookInput } from './enqueue.ts';
+import { enqueueWebhook, enqueueWebhooks, type WebhookInput } from './enqueue.ts';
 import { webhooksMigrations } from './migrations.ts';
 import { type Received, startReceiver } from './receiver.test-helper.ts';
 import { WebhookSender, type WebhookSenderOptions } from './sender.ts';
@@ -270,6 +270,55 @@ for (const engine of engines()) {
       }
     });
 
+    it('enqueues many at once across insert chunks, each key once, in order', async () => {
+      const s = await setup(engine);
+      try {
+        const first = await s.enqueue({ n: 0 }, { idempotencyKey: 'k0' });
+        const inputs: WebhookInput[] = Array.from({ length: 90 }, (_, i) => ({
+          participantId: 'P1',
+          eventType: 'payments.settled',
+          payload: { n: i % 30 },
+          idempotencyKey: `k${i % 30}`, // each key three times; k0 already enqueued
+        }));
+        const out = await s.db.transaction((tx) => enqueueWebhooks(tx, inputs, s.ids, s.clock));
+        assert.equal(out.length, 90);
+        assert.deepEqual(out[0], { id: first.id, duplicate: true });
+        for (let i = 1; i < 30; i++) {
+          assert.equal(out[i]?.duplicate, false);
+          assert.deepEqual(
+            [out[i + 30], out[i + 60]],
+            [
+              { id: out[i]!.id, duplicate: true },
+              { id: out[i]!.id, duplicate: true },
+            ],
+          );
+        }
+        const stored = await s.deliveries();
+        assert.deepEqual(
+          stored.map((d) => [d.idempotencyKey, d.data]),
+          Array.from({ length: 30 }, (_, i) => [`k${i}`, { n: i }]),
+        );
+        await assert.rejects(
+          s.db.transaction((tx) =>
+            enqueueWebhooks(
+              tx,
+              [
+                { ...inputs[5]!, idempotencyKey: 'new' },
+                { ...inputs[5]!, payload: { n: 99 } },
+              ],
+              s.ids,
+              s.clock,
+            ),
+          ),
+          { type: 'idempotency-mismatch' },
+        );
+        assert.equal((await s.deliveries()).length, 30, 'the refused call left nothing');
+        assert.deepEqual(await s.db.transaction((tx) => enqueueWebhooks(tx, [], s.ids, s.clock)), []);
+      } finally {
+        await s.cleanup();
+      }
+    });
+
     it('lists deliveries newest first with keyset paging and a status filter', async () => {
       const s = await setup(engine);
       try {
@@ -372,8 +421,10 @@ for (const engine of engines()) {
         const r = await s.sender.runDue();
         assert.equal(r.delivered, 100);
         assert.equal(s.rx.received.length, 100);
-        // 100 deliveries: 7 claims of up to 16 and their outcomes, a commit each, not two per delivery
-        assert.ok(commits <= 16, `${commits} commits`);
+        // 100 deliveries: 7 claims of up to 16, outcomes group-committed as they arrive (how many share a
+        // commit depends on timing: 16 on an idle machine, a few more under load); one commit per delivery
+        // would be at least 100, two per delivery 200
+        assert.ok(commits <= 40, `${commits} commits`);
         assert.ok((await s.deliveries()).every((d) => d.status === 'delivered' && d.attempts === 1));
       } finally {
         await s.cleanup();

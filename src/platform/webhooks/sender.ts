@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import { type Db, GroupCommit } from '../db/index.ts';
 import type { Logger } from '../logger.ts';
 import { backoffDelay } from './backoff.ts';
+import { postOnce } from './post.ts';
 import { signWebhook } from './signature.ts';
 import { type Claimed, claimDue, finish, hasDue, type Outcome, releaseClaims, resetForRedelivery } from './store.ts';
 import type { WebhookTarget } from './types.ts';
@@ -11,8 +12,15 @@ export interface WebhookSenderOptions {
   db: Db;
   clock: Clock;
   logger: Logger;
-  /** A participant's active endpoints subscribed to the event type, looked up at every attempt. */
+  /** A participant's active endpoints subscribed to the event type. */
   targets: (participantId: string, eventType: string) => Promise<WebhookTarget[]>;
+  /**
+   * How long a participant's endpoints, once found, serve further attempts without another lookup. Default
+   * 1000 ms: an endpoint disabled or given a new secret is honoured within a second (the previous secret
+   * keeps verifying meanwhile), as the participants' own cache does. An empty answer is never kept: a new
+   * endpoint is used at once. 0 looks up at every attempt.
+   */
+  targetsTtlMs?: number;
   fetch?: typeof fetch;
   /** Attempts before a delivery is 'failed'. Default 12. */
   maxAttempts?: number;
@@ -66,7 +74,11 @@ export class WebhookSender {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly targets: WebhookSenderOptions['targets'];
-  private readonly fetch: typeof fetch;
+  private readonly targetsTtlMs: number;
+  /** Endpoints found recently, by participant and event type (see `targetsTtlMs`). */
+  private readonly targetsCache = new Map<string, { until: number; targets: Promise<WebhookTarget[]> }>();
+  /** A stand-in for the network (tests); by default pooled keep-alive connections (`postOnce`). */
+  private readonly fetch: typeof fetch | undefined;
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -86,7 +98,8 @@ export class WebhookSender {
     this.clock = opts.clock;
     this.logger = opts.logger;
     this.targets = opts.targets;
-    this.fetch = opts.fetch ?? globalThis.fetch;
+    this.targetsTtlMs = opts.targetsTtlMs ?? 1000;
+    this.fetch = opts.fetch;
     this.maxAttempts = opts.maxAttempts ?? 12;
     this.baseDelayMs = opts.baseDelayMs ?? 1000;
     this.maxDelayMs = opts.maxDelayMs ?? 3_600_000;
@@ -180,7 +193,7 @@ export class WebhookSender {
     const errors: string[] = [];
     let targets: WebhookTarget[] = [];
     try {
-      targets = (await this.targets(c.participantId, c.eventType)).filter((t) => !done.has(t.id));
+      targets = (await this.targetsOf(c.participantId, c.eventType)).filter((t) => !done.has(t.id));
     } catch (err) {
       errors.push(`endpoint lookup failed: ${describe(err, this.timeoutMs)}`);
     }
@@ -215,6 +228,27 @@ export class WebhookSender {
     return { claimed: c, deliveredTo: [...done], outcome, recorded: false };
   }
 
+  /** The endpoints of a participant for an event type; concurrent attempts share one lookup. */
+  private targetsOf(participantId: string, eventType: string): Promise<WebhookTarget[]> {
+    if (this.targetsTtlMs <= 0) return this.targets(participantId, eventType);
+    const key = `${participantId}\u0000${eventType}`;
+    const now = this.clock.nowMs();
+    const hit = this.targetsCache.get(key);
+    if (hit && hit.until > now) return hit.targets;
+    const targets = this.targets(participantId, eventType);
+    const entry = { until: now + this.targetsTtlMs, targets };
+    this.targetsCache.set(key, entry);
+    const forget = () => {
+      if (this.targetsCache.get(key) === entry) this.targetsCache.delete(key);
+    };
+    // a failed or empty lookup is not kept; expired entries go as the map is touched
+    targets.then((list) => list.length === 0 && forget(), forget);
+    if (this.targetsCache.size > 10_000) {
+      for (const [k, e] of this.targetsCache) if (e.until <= now) this.targetsCache.delete(k);
+    }
+    return targets;
+  }
+
   /** Writes outcomes in one commit (with other workers' waiting ones); a lost lease leaves its row alone. */
   private async record(outcomes: Finishing[]): Promise<void> {
     if (outcomes.length === 0) return;
@@ -235,24 +269,32 @@ export class WebhookSender {
     timestamp: number,
     body: string,
   ): Promise<{ ok: boolean; status?: number; error: string }> {
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'NDFI-Webhooks/1',
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signWebhook(t.secret, id, timestamp, body),
+    };
     try {
-      const res = await this.fetch(t.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'NDFI-Webhooks/1',
-          'webhook-id': id,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signWebhook(t.secret, id, timestamp, body),
-        },
-        body,
-        // A redirect is a misconfigured endpoint, not a place to resend a signed payload to.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      await res.body?.cancel().catch(() => {});
-      const ok = res.status >= 200 && res.status < 300;
-      return { ok, status: res.status, error: ok ? '' : `HTTP ${res.status}` };
+      let status: number;
+      if (this.fetch) {
+        const res = await this.fetch(t.url, {
+          method: 'POST',
+          headers,
+          body,
+          // A redirect is a misconfigured endpoint, not a place to resend a signed payload to.
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        await res.body?.cancel().catch(() => {});
+        status = res.status;
+      } else {
+        // pooled keep-alive connections; a redirect is an answer, never followed
+        status = (await postOnce(t.url, { headers, body, timeoutMs: this.timeoutMs })).status;
+      }
+      const ok = status >= 200 && status < 300;
+      return { ok, status, error: ok ? '' : `HTTP ${status}` };
     } catch (err) {
       return { ok: false, error: describe(err, this.timeoutMs) };
     }

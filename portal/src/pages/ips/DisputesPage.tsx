@@ -3,7 +3,7 @@ import { ApiError, api, errorMessage } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { Bic, Party, PaymentLink, WhenCell } from '../../components/cells.tsx';
 import { DataTable, ListCount, numCol } from '../../components/DataTable.tsx';
-import { Kv, WhenKv } from '../../components/detail.tsx';
+import { DetailFrame, Kv, ProfileHead, RefreshButton, WhenKv } from '../../components/detail.tsx';
 import { SelectFilter, StatusFilter } from '../../components/filters.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
@@ -146,28 +146,23 @@ function DisputeDetail({ id, me, dir }: { id: string; me: Me; dir: Directory }) 
   const steps = dispute ? stepsFor(dispute, { side, decides: canDecideDisputes(me) }) : [];
 
   return (
-    <>
-      <p className="back-link">
-        <a href={hrefOf('ips-disputes')}>← All disputes</a>
-      </p>
-      {notice && <Alert tone="success">{notice}</Alert>}
-      {error && <Alert>{error}</Alert>}
-      {!dispute && !error && <p className="muted">Loading dispute…</p>}
+    <DetailFrame
+      backHref={hrefOf('ips-disputes')}
+      backLabel="All disputes"
+      what="dispute"
+      notice={notice}
+      error={error}
+      loaded={Boolean(dispute)}
+    >
       {dispute && (
         <>
           <div className="panel profile" data-testid="dispute-detail" data-status={dispute.status}>
-            <div className="profile-head">
-              <h2 className="mono" id="dispute-heading">
-                {dispute.id}
-              </h2>
-              <StatusBadge status={dispute.status} />
+            <ProfileHead id={dispute.id} headId="dispute-heading" status={dispute.status}>
               {isOverdue(dispute, nowMs) && <span className="badge badge-danger">Overdue</span>}
               <div className="profile-actions">
-                <button type="button" className="btn btn-small" onClick={() => void load()} disabled={loading}>
-                  {loading ? 'Refreshing…' : 'Refresh'}
-                </button>
+                <RefreshButton small loading={loading} onClick={() => void load()} />
               </div>
-            </div>
+            </ProfileHead>
             <p className="muted panel-lead" data-testid="dispute-note">
               {DISPUTE_STATUS_NOTES[dispute.status]}
             </p>
@@ -255,7 +250,7 @@ function DisputeDetail({ id, me, dir }: { id: string; me: Me; dir: Directory }) 
           <History dispute={dispute} dir={dir} />
         </>
       )}
-    </>
+    </DetailFrame>
   );
 }
 
@@ -310,17 +305,13 @@ export function DisputesPage({ me, disputeId, query }: { me: Me; disputeId: stri
       <div className="page-head">
         <h1 id="disputes-title">IPS · Disputes</h1>
         <div className="page-actions">
-          <button
-            type="button"
-            className="btn"
+          <RefreshButton
+            loading={loading}
             onClick={() => {
               setNowMs(Date.now());
               void reload();
             }}
-            disabled={loading}
-          >
-            {loading ? 'Refreshing…' : 'Refresh'}
-          </button>
+          />
           {mayOpen && !opening && (
             <button type="button" className="btn btn-primary" onClick={() => setOpening(true)}>
               Open dispute

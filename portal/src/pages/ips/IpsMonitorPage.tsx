@@ -4,6 +4,7 @@ import { Alert } from '../../components/Alert.tsx';
 import { BankName } from '../../components/cells.tsx';
 import { DataTable, numCol } from '../../components/DataTable.tsx';
 import { controlProps, Field } from '../../components/Field.tsx';
+import { Stat } from '../../components/Stat.tsx';
 import { IpsTabs } from '../../components/Tabs.tsx';
 import { type ChartSeries, TimeChart } from '../../components/TimeChart.tsx';
 import { type Directory, useDirectory } from '../../directory.ts';
@@ -112,18 +113,6 @@ function positionOf(a: LedgerAccount, dir: Directory): Position {
     reserved: a.debitsPending,
     balance: availableOf({ ...a, debitsPending: '0' }),
   };
-}
-
-function Stat({ label, value, testId, sub }: { label: string; value: string; testId: string; sub?: string }) {
-  return (
-    <li className="stat">
-      <span className="stat-label">{label}</span>
-      <span className="stat-value" data-testid={testId}>
-        {value}
-      </span>
-      {sub && <span className="cell-sub">{sub}</span>}
-    </li>
-  );
 }
 
 /**

@@ -196,6 +196,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
       return p?.bic ? { id: p.id, bic: p.bic, status: p.status, roles: p.roles } : undefined;
     },
     screen: imtsScreening(afcScreening),
+    reviewHoldMs: config.afcHoldHoursImts * 3_600_000,
   });
   await imts.start();
   const ics = new IcsService({
@@ -274,6 +275,7 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     fees: ipsTariffs,
     screen: ipsScreening(afcScreening),
     answerTimeoutMs: config.ipsAnswerTimeoutMs,
+    reviewHoldMs: config.afcHoldHoursIps * 3_600_000,
   });
   const requestsToPay = new RequestsToPay({ db, ips, clock, ids, lookup: ipsLookup });
   const ipsReturns = new IpsReturns({ db, ledger, clock, ids, lookup: ipsLookup });

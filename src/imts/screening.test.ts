@@ -19,6 +19,7 @@ for (const engine of engines()) {
           if (txId.startsWith('odd')) return { decision: 'review', reasons: ['LISTED_SUSPECT /creditor/account'] };
           return { decision: 'allow', reasons: [] };
         },
+        reviewHoldMs: 3_600_000,
       });
       try {
         await w.imts.liquidity({ id: 'l1', bic: A, direction: 'inject', amount: 1000n });
@@ -42,10 +43,19 @@ for (const engine of engines()) {
           "SELECT payload, participant_id FROM webhook_deliveries WHERE event_type = 'imts.camt054' ORDER BY id",
         );
         const held = notices
-          .map((n) => JSON.parse(n.payload) as { screening?: { action: string } })
+          .map(
+            (n) =>
+              JSON.parse(n.payload) as {
+                message: { grpHdr: { creDtTm: string } };
+                screening?: { action: string; holdUntil: string };
+              },
+          )
           .filter((n) => n.screening);
         assert.equal(held.length, 1, 'only the credit side of the reviewed payment');
         assert.equal(held[0]!.screening!.action, 'hold_credit');
+        // the rail's policy: held for the configured time after settlement, then released
+        const settledAt = Date.parse(held[0]!.message.grpHdr.creDtTm);
+        assert.equal(Date.parse(held[0]!.screening!.holdUntil) - settledAt, 3_600_000);
         // a resent transaction is a duplicate, not screened again
         await send(w, A, pay('bad-1', B, 100n));
         assert.equal(screened.length, 3);

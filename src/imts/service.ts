@@ -159,6 +159,7 @@ export class ImtsService {
   private readonly screen: ImtsScreen | undefined;
   /** Payments screening asked to review, until their credit notice is written (a restart forgets them). */
   private readonly review = new Map<string, string[]>();
+  private readonly reviewHoldMs: number;
 
   constructor(deps: {
     ids?: IdGenerator;
@@ -176,6 +177,8 @@ export class ImtsService {
      * credit for review (in its camt.054).
      */
     screen?: ImtsScreen;
+    /** How long the receiving bank holds the credit of a payment under review, ms. Default 72 h. */
+    reviewHoldMs?: number;
   }) {
     this.db = deps.db;
     this.ledger = deps.ledger;
@@ -185,6 +188,7 @@ export class ImtsService {
     this.centralBank = deps.centralBank;
     this.operatingDay = deps.operatingDay;
     this.screen = deps.screen;
+    this.reviewHoldMs = deps.reviewHoldMs ?? 72 * 3_600_000;
     this.ids = deps.ids ?? ulidGenerator(deps.clock);
     this.writes = new GroupCommit(this.db, async (tx, groups) => {
       const items = groups.flat();
@@ -215,9 +219,11 @@ export class ImtsService {
   private noticeFor(p: Payment, side: 'DBIT' | 'CRDT', at: string) {
     const notice = camt054For(p, side, at);
     const reasons = this.review.get(p.id);
-    if (!reasons) return notice;
-    if (side === 'CRDT') this.review.delete(p.id);
-    return side === 'CRDT' ? { ...notice, screening: { decision: 'review', action: 'hold_credit', reasons } } : notice;
+    if (!reasons || side === 'DBIT') return notice;
+    this.review.delete(p.id);
+    // the hold lapses a fixed time after settlement unless the AFC confirms the suspect meanwhile
+    const holdUntil = new Date(Date.parse(at) + this.reviewHoldMs).toISOString();
+    return { ...notice, screening: { decision: 'review', action: 'hold_credit', reasons, holdUntil } };
   }
 
   /** Loads balances and the queue; settles queued payments whose settlement committed before a crash. */

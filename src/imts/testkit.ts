@@ -28,7 +28,7 @@ export interface World {
 /** IMTS on a fresh database (from freshDb). Without an operating day it is open around the clock. */
 export async function imtsWorld(
   t: { db: Db; cleanup(): Promise<void> },
-  opts: { operatingDay?: OperatingDayConfig; clock?: ManualClock; screen?: ImtsScreen } = {},
+  opts: { operatingDay?: OperatingDayConfig; clock?: ManualClock; screen?: ImtsScreen; reviewHoldMs?: number } = {},
 ): Promise<World> {
   const clock = opts.clock ?? new ManualClock();
   await migrate(t.db, [ledgerMigrations, imtsMigrations, webhooksMigrations]);
@@ -44,6 +44,7 @@ export async function imtsWorld(
       centralBank: async () => ({ id: 'cb', issuanceAccountId: 'cb:issuance' }),
       ...(opts.operatingDay ? { operatingDay: opts.operatingDay } : {}),
       ...(opts.screen ? { screen: opts.screen } : {}),
+      ...(opts.reviewHoldMs ? { reviewHoldMs: opts.reviewHoldMs } : {}),
     });
     await imts.start();
     return { ledger, imts };

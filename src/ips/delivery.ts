@@ -15,6 +15,8 @@ export interface DeliveryScreening {
   decision: 'review';
   reasons: string[];
   action: 'hold_credit';
+  /** When the hold lapses and the credit is released, unless the AFC confirms the suspect before (RFC 3339). */
+  holdUntil: string;
 }
 
 /** The payee bank's decision, when it gave one in its answer to the delivery. */

@@ -25,6 +25,9 @@ import {
 } from './domain/payment.ts';
 import { ipsStore as store } from './store.ts';
 
+/** A credit to a suspect is held three days by default (Pix MED's cautionary block lasts up to 72 h). */
+const DEFAULT_HOLD_MS = 72 * 3_600_000;
+
 /** What IPS needs to know of a participant. */
 export interface IpsParticipant {
   id: string;
@@ -115,6 +118,8 @@ export interface IpsDeps {
   caps?: IpsNetDebitCaps;
   /** How long the payee bank has to answer, ms. Default 5,000. */
   answerTimeoutMs?: number;
+  /** How long the payee bank holds the credit of a payment the AFC asked to review, ms. Default 72 h. */
+  reviewHoldMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -443,7 +448,14 @@ export class IpsService {
           ...(this.d.fetch ? { fetch: this.d.fetch } : {}),
           // a suspect payee (review): the payment settles; the payee bank holds the credit until it is cleared
           ...(screening.decision === 'review'
-            ? { screening: { decision: 'review' as const, reasons: screening.reasons, action: 'hold_credit' as const } }
+            ? {
+                screening: {
+                  decision: 'review' as const,
+                  reasons: screening.reasons,
+                  action: 'hold_credit' as const,
+                  holdUntil: new Date(this.d.clock.nowMs() + (this.d.reviewHoldMs ?? DEFAULT_HOLD_MS)).toISOString(),
+                },
+              }
             : {}),
         })
       : new Promise<DeliveryAnswer>(() => {});

@@ -28,6 +28,12 @@ export const ConfigSchema = Type.Object(
     iso20022XsdDir: Type.Optional(Type.String()),
     /** How long a payee bank has to accept or reject an instant payment (ms). */
     ipsAnswerTimeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
+    /**
+     * The Anti-Fraud Center's rail policy for a payment to a suspect (review): it settles and the receiving bank
+     * holds the credit this long (hours) before releasing it, unless the suspect is confirmed meanwhile.
+     */
+    afcHoldHoursIps: Type.Integer({ minimum: 1, maximum: 720, default: 72 }),
+    afcHoldHoursImts: Type.Integer({ minimum: 1, maximum: 720, default: 72 }),
     /** Alias directory: confirmation-of-payee lookups per minute per participant (bursts up to as many). */
     ipsAliasLookupsPerMinutePerBank: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 6000 }),
   },
@@ -49,6 +55,8 @@ const ENV: Record<string, keyof Config> = {
   NDFI_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   NDFI_ISO20022_XSD_DIR: 'iso20022XsdDir',
   NDFI_IPS_ANSWER_TIMEOUT_MS: 'ipsAnswerTimeoutMs',
+  NDFI_AFC_HOLD_HOURS_IPS: 'afcHoldHoursIps',
+  NDFI_AFC_HOLD_HOURS_IMTS: 'afcHoldHoursImts',
   NDFI_IPS_ALIAS_LOOKUPS_PER_MINUTE_PER_BANK: 'ipsAliasLookupsPerMinutePerBank',
 };
 

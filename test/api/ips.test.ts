@@ -507,6 +507,9 @@ for (const engine of engines()) {
       const delivery = JSON.parse(payee.received.slice(seen).at(-1)!.body);
       assert.equal(delivery.screening.decision, 'review');
       assert.equal(delivery.screening.action, 'hold_credit');
+      // held for the rail's policy time (72 h by default), then released unless the suspect is confirmed
+      const holdMs = Date.parse(delivery.screening.holdUntil) - Date.now();
+      assert.ok(holdMs <= 72 * 3_600_000 && holdMs > 72 * 3_600_000 - 60_000, `held ${holdMs} ms from now`);
       // an ordinary payment carries no screening note
       await t.call('POST', `${I}/pacs.008`, { token: a!.token, body: pacs008(a!.bic, b!.bic, '1.00') });
       assert.equal(JSON.parse(payee.received.at(-1)!.body).screening, undefined);

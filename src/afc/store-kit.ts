@@ -1,6 +1,6 @@
 import { type Queryable, rowPlaceholders, type SqlValue } from '../platform/index.ts';
 
-/** What the AFC stores share: version counters and chunked multi-row writes. */
+/** What the AFC stores share: version counters, chunked multi-row writes and WHERE clauses of optional filters. */
 
 /**
  * A gap-free version counter in a one-row table `<table> (id = 1, version)`, as the AFC lists and the
@@ -51,3 +51,32 @@ export async function insertRows<T>(
     await tx.exec(sql(rowPlaceholders(part.length, cols)), params);
   }
 }
+
+/**
+ * A WHERE clause built condition by condition, each value bound as the next numbered parameter: listings with
+ * optional filters, without counting placeholders by hand.
+ */
+export class Conditions {
+  readonly args: SqlValue[] = [];
+  private readonly parts: string[] = [];
+
+  /** Binds a value as the next parameter and returns its placeholder. */
+  bind(value: SqlValue): string {
+    this.args.push(value);
+    return `$${this.args.length}`;
+  }
+
+  /** Adds a condition, its values bound with `bind`. */
+  and(condition: string): this {
+    this.parts.push(condition);
+    return this;
+  }
+
+  /** `WHERE a AND b…`, or nothing when there is no condition. */
+  toString(): string {
+    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
+  }
+}
+
+/** `$from, $from+1, …`: the placeholders of an `IN (…)` list of `n` values. */
+export const inList = (n: number, from = 1): string => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');

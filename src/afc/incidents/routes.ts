@@ -143,6 +143,15 @@ const SummaryView = Type.Object(
   },
   { $id: 'AfcIncidentSummary' },
 );
+const AttachmentView = Type.Object({
+  id: Type.String(),
+  participantId: Type.String(),
+  filename: Type.String(),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  sha256: Type.String(),
+  createdAt: Type.String(),
+});
 const RecoveryView = Type.Object({
   id: Type.String(),
   participantId: Type.String(),
@@ -193,17 +202,7 @@ const CardView = Type.Object(
         details: Nullable(Type.Record(Type.String(), Type.Unknown())),
       }),
     ),
-    attachments: Type.Array(
-      Type.Object({
-        id: Type.String(),
-        participantId: Type.String(),
-        filename: Type.String(),
-        contentType: Type.String(),
-        size: Type.Integer(),
-        sha256: Type.String(),
-        createdAt: Type.String(),
-      }),
-    ),
+    attachments: Type.Array(AttachmentView),
     recoveries: Type.Array(RecoveryView),
     recovered: Type.Object({
       blockedAtSender: Type.String(),
@@ -453,17 +452,7 @@ export function afcIncidentRoutes(app: FastifyInstance, incidents: AfcIncidents,
         summary: 'Attach evidence: PDF, PNG, JPEG, text or JSON, at most 512 KiB (content checked against its type)',
         params: IdParam,
         body: AttachmentBody,
-        response: {
-          201: Type.Object({
-            id: Type.String(),
-            participantId: Type.String(),
-            filename: Type.String(),
-            contentType: Type.String(),
-            size: Type.Integer(),
-            sha256: Type.String(),
-            createdAt: Type.String(),
-          }),
-        },
+        response: { 201: AttachmentView },
       },
     },
     async (req, reply) =>

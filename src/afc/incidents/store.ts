@@ -1,4 +1,5 @@
-import { type Queryable, rowPlaceholders, type SqlValue } from '../../platform/index.ts';
+import { type Queryable, rowPlaceholders } from '../../platform/index.ts';
+import { Conditions, inList } from '../store-kit.ts';
 import type { IncidentStatus, RecoveryKind, StepDeadline } from './domain/incident.ts';
 import type { Details, TransactionTypeDef } from './domain/matrix.ts';
 
@@ -239,25 +240,19 @@ export const incidentStore = {
 
   /** A page in id order (ids sort by filing time). */
   async list(q: Queryable, f: IncidentFilter): Promise<Incident[]> {
-    const where: string[] = [];
-    const args: SqlValue[] = [];
-    const arg = (v: SqlValue): string => {
-      args.push(v);
-      return `$${args.length}`;
-    };
+    const where = new Conditions();
     if (f.participantId) {
-      const p = arg(f.participantId);
-      where.push(
+      const p = where.bind(f.participantId);
+      where.and(
         `(reporter_id = ${p} OR id IN (SELECT incident_id FROM afc_incident_parties WHERE participant_id = ${p}))`,
       );
     }
-    if (f.status) where.push(`status = ${arg(f.status)}`);
-    if (f.type) where.push(`type = ${arg(f.type)}`);
-    if (f.after) where.push(`id < ${arg(f.after)}`);
+    if (f.status) where.and(`status = ${where.bind(f.status)}`);
+    if (f.type) where.and(`type = ${where.bind(f.type)}`);
+    if (f.after) where.and(`id < ${where.bind(f.after)}`);
     const rows = await q.query<IncidentRow>(
-      `SELECT * FROM afc_incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY id DESC LIMIT ${arg(f.limit)}`,
-      args,
+      `SELECT * FROM afc_incidents ${where} ORDER BY id DESC LIMIT ${where.bind(f.limit)}`,
+      where.args,
     );
     return rows.map(toIncident);
   },
@@ -354,7 +349,7 @@ export const incidentStore = {
     if (macs.length === 0) return 0;
     const [r] = await q.query<{ n: bigint }>(
       `SELECT COUNT(DISTINCT incident_id) AS n FROM afc_incident_identifiers
-       WHERE mac IN (${macs.map((_, i) => `$${i + 2}`).join(', ')}) AND incident_id <> $1`,
+       WHERE mac IN (${inList(macs.length, 2)}) AND incident_id <> $1`,
       [incidentId, ...macs],
     );
     return Number(r?.n ?? 0);
@@ -520,14 +515,10 @@ export const incidentStore = {
     participantId: string,
     f: { unread?: boolean; after?: string; limit: number },
   ): Promise<Notification[]> {
-    const args: SqlValue[] = [participantId];
-    let where = 'participant_id = $1';
-    if (f.unread) where += ' AND read_at IS NULL';
-    if (f.after) {
-      args.push(f.after);
-      where += ` AND id < $${args.length}`;
-    }
-    args.push(f.limit);
+    const where = new Conditions();
+    where.and(`participant_id = ${where.bind(participantId)}`);
+    if (f.unread) where.and('read_at IS NULL');
+    if (f.after) where.and(`id < ${where.bind(f.after)}`);
     const rows = await q.query<{
       id: string;
       incident_id: string;
@@ -535,7 +526,7 @@ export const incidentStore = {
       summary: string;
       at: string;
       read_at: string | null;
-    }>(`SELECT * FROM afc_notifications WHERE ${where} ORDER BY id DESC LIMIT $${args.length}`, args);
+    }>(`SELECT * FROM afc_notifications ${where} ORDER BY id DESC LIMIT ${where.bind(f.limit)}`, where.args);
     return rows.map((r) => ({
       id: r.id,
       incidentId: r.incident_id,
@@ -575,35 +566,37 @@ export interface StatsScope {
 type Grouped = { key: string; key2?: string; count: bigint; amount: bigint | null };
 
 /** The WHERE clause over `afc_incidents i` of a statistics scope. */
-function scoped(s: StatsScope): { where: string; args: SqlValue[] } {
-  const args: SqlValue[] = [s.from, s.to];
-  let where = 'i.created_at >= $1 AND i.created_at < $2';
+function scoped(s: StatsScope): Conditions {
+  const where = new Conditions();
+  where.and(`i.created_at >= ${where.bind(s.from)}`).and(`i.created_at < ${where.bind(s.to)}`);
   if (s.participantId) {
-    args.push(s.participantId);
-    where += ` AND (i.reporter_id = $3 OR i.id IN (SELECT incident_id FROM afc_incident_parties WHERE participant_id = $3))`;
+    const p = where.bind(s.participantId);
+    where.and(
+      `(i.reporter_id = ${p} OR i.id IN (SELECT incident_id FROM afc_incident_parties WHERE participant_id = ${p}))`,
+    );
   }
-  return { where, args };
+  return where;
 }
 
 /** Aggregates for the statistics (AFC-6), filed between two instants, optionally one participant's. */
 export const statisticsStore = {
   async groupBy(q: Queryable, s: StatsScope, expr: string, expr2?: string): Promise<Grouped[]> {
-    const { where, args } = scoped(s);
+    const where = scoped(s);
     const keys = expr2 ? `${expr} AS key, ${expr2} AS key2` : `${expr} AS key`;
     const group = expr2 ? `${expr}, ${expr2}` : expr;
     return q.query<Grouped>(
-      `SELECT ${keys}, COUNT(*) AS count, SUM(i.amount) AS amount FROM afc_incidents i WHERE ${where}
+      `SELECT ${keys}, COUNT(*) AS count, SUM(i.amount) AS amount FROM afc_incidents i ${where}
        GROUP BY ${group} ORDER BY ${group}`,
-      args,
+      where.args,
     );
   },
 
   async recovered(q: Queryable, s: StatsScope): Promise<{ kind: string; amount: bigint }[]> {
-    const { where, args } = scoped(s);
+    const where = scoped(s);
     return q.query<{ kind: string; amount: bigint }>(
       `SELECT r.kind AS kind, SUM(r.amount) AS amount FROM afc_incident_recoveries r
-       JOIN afc_incidents i ON i.id = r.incident_id WHERE ${where} GROUP BY r.kind ORDER BY r.kind`,
-      args,
+       JOIN afc_incidents i ON i.id = r.incident_id ${where} GROUP BY r.kind ORDER BY r.kind`,
+      where.args,
     );
   },
 };

@@ -1,5 +1,5 @@
-import type { Queryable, SqlValue } from '../../platform/index.ts';
-import { chunks, insertRows, KEYS, versionCounter } from '../store-kit.ts';
+import type { Queryable } from '../../platform/index.ts';
+import { Conditions, chunks, inList, insertRows, KEYS, versionCounter } from '../store-kit.ts';
 import type { CompromiseType, InstrumentKind } from './domain/instrument.ts';
 
 export type ReportStatus = 'active' | 'withdrawn';
@@ -77,16 +77,15 @@ const toRecord = (r: Raw): InstrumentRecord => ({
 });
 
 const versions = versionCounter('afc_instrument_head');
-const list = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
 
 /** Who a listing is for: everything (law enforcement, oversight) or one participant's own. */
 export type Scope = { all: true } | { all: false; participantId: string };
 
-/** `WHERE` clause parts and arguments restricting rows to what a scope may see. */
-function scoped(scope: Scope, args: SqlValue[]): string[] {
-  if (scope.all) return [];
-  args.push(scope.participantId);
-  return [`(issuer_id = $${args.length} OR reporter_id = $${args.length})`];
+/** Restricts rows to what a scope may see. */
+function scoped(scope: Scope, where: Conditions): Conditions {
+  if (scope.all) return where;
+  const p = where.bind(scope.participantId);
+  return where.and(`(issuer_id = ${p} OR reporter_id = ${p})`);
 }
 
 /** The only code touching the compromised instruments' tables. */
@@ -100,7 +99,7 @@ export const instrumentStore = {
     const out: InstrumentRecord[] = [];
     for (const part of chunks([...new Set(macs)], KEYS)) {
       const rows = await q.query<Raw>(
-        `SELECT ${COLS} FROM afc_instruments WHERE reporter_id = $1 AND mac IN (${list(part.length, 2)})`,
+        `SELECT ${COLS} FROM afc_instruments WHERE reporter_id = $1 AND mac IN (${inList(part.length, 2)})`,
         [reporterId, ...part],
       );
       for (const r of rows) out.push(toRecord(r));
@@ -162,36 +161,24 @@ export const instrumentStore = {
     scope: Scope,
     f: { after?: string; kind?: InstrumentKind; status?: ReportStatus; limit: number },
   ): Promise<InstrumentRecord[]> {
-    const args: SqlValue[] = [];
-    const where = scoped(scope, args);
-    for (const [col, v] of [
-      ['kind', f.kind],
-      ['status', f.status],
-    ] as const) {
-      if (v === undefined) continue;
-      args.push(v);
-      where.push(`${col} = $${args.length}`);
-    }
-    if (f.after !== undefined) {
-      args.push(f.after);
-      where.push(`id > $${args.length}`);
-    }
-    args.push(f.limit);
+    const where = scoped(scope, new Conditions());
+    if (f.kind !== undefined) where.and(`kind = ${where.bind(f.kind)}`);
+    if (f.status !== undefined) where.and(`status = ${where.bind(f.status)}`);
+    if (f.after !== undefined) where.and(`id > ${where.bind(f.after)}`);
     const rows = await q.query<Raw>(
-      `SELECT ${COLS} FROM afc_instruments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${args.length}`,
-      args,
+      `SELECT ${COLS} FROM afc_instruments ${where} ORDER BY id LIMIT ${where.bind(f.limit)}`,
+      where.args,
     );
     return rows.map(toRecord);
   },
 
   /** Reports a scope may see whose last change is after version `since`, oldest change first. */
   async changedSince(q: Queryable, scope: Scope, since: number, limit: number): Promise<InstrumentRecord[]> {
-    const args: SqlValue[] = [BigInt(since)];
-    const where = ['version > $1', ...scoped(scope, args)];
-    args.push(limit);
+    const where = new Conditions();
+    scoped(scope, where.and(`version > ${where.bind(BigInt(since))}`));
     const rows = await q.query<Raw>(
-      `SELECT ${COLS} FROM afc_instruments WHERE ${where.join(' AND ')} ORDER BY version LIMIT $${args.length}`,
-      args,
+      `SELECT ${COLS} FROM afc_instruments ${where} ORDER BY version LIMIT ${where.bind(limit)}`,
+      where.args,
     );
     return rows.map(toRecord);
   },

@@ -1,4 +1,5 @@
 import type { Queryable, SqlValue } from '../../platform/index.ts';
+import { Conditions } from '../store-kit.ts';
 import {
   type ArticleContent,
   containsPattern,
@@ -199,20 +200,14 @@ export const knowledgeStore = {
     q: Queryable,
     f: { proposerId?: string; status?: ProposalStatus; articleId?: string; after?: string; limit: number },
   ): Promise<Proposal[]> {
-    const where: string[] = [];
-    const args: SqlValue[] = [];
-    const add = (sql: string, v: SqlValue) => {
-      args.push(v);
-      where.push(sql.replace('?', `$${args.length}`));
-    };
-    if (f.proposerId !== undefined) add('proposer_id = ?', f.proposerId);
-    if (f.status !== undefined) add('status = ?', f.status);
-    if (f.articleId !== undefined) add('article_id = ?', f.articleId);
-    if (f.after !== undefined) add('id > ?', f.after);
-    args.push(f.limit);
+    const where = new Conditions();
+    if (f.proposerId !== undefined) where.and(`proposer_id = ${where.bind(f.proposerId)}`);
+    if (f.status !== undefined) where.and(`status = ${where.bind(f.status)}`);
+    if (f.articleId !== undefined) where.and(`article_id = ${where.bind(f.articleId)}`);
+    if (f.after !== undefined) where.and(`id > ${where.bind(f.after)}`);
     const rows = await q.query<ProposalRow>(
-      `SELECT * FROM afc_kb_proposals ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${args.length}`,
-      args,
+      `SELECT * FROM afc_kb_proposals ${where} ORDER BY id LIMIT ${where.bind(f.limit)}`,
+      where.args,
     );
     return rows.map(toProposal);
   },
@@ -285,25 +280,16 @@ export const knowledgeStore = {
     q: Queryable,
     f: { terms: readonly string[]; tags: readonly string[]; after?: string; limit: number },
   ): Promise<ArticleSummary[]> {
-    const where: string[] = [];
-    const args: SqlValue[] = [];
-    for (const t of f.terms) {
-      args.push(containsPattern(t));
-      where.push(`a.search_text LIKE $${args.length} ESCAPE '\\'`);
-    }
+    const where = new Conditions();
+    for (const t of f.terms) where.and(`a.search_text LIKE ${where.bind(containsPattern(t))} ESCAPE '\\'`);
     for (const tag of f.tags) {
-      args.push(tag);
-      where.push(`EXISTS (SELECT 1 FROM afc_kb_tags t WHERE t.tag = $${args.length} AND t.article_id = a.id)`);
+      where.and(`EXISTS (SELECT 1 FROM afc_kb_tags t WHERE t.tag = ${where.bind(tag)} AND t.article_id = a.id)`);
     }
-    if (f.after !== undefined) {
-      args.push(f.after);
-      where.push(`a.id > $${args.length}`);
-    }
-    args.push(f.limit);
+    if (f.after !== undefined) where.and(`a.id > ${where.bind(f.after)}`);
     const rows = await q.query<ArticleRow>(
       `SELECT a.id, a.latest_version, a.title, a.tags, a.created_at, a.updated_at FROM afc_kb_articles a
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id LIMIT $${args.length}`,
-      args,
+       ${where} ORDER BY a.id LIMIT ${where.bind(f.limit)}`,
+      where.args,
     );
     return rows.map(toSummary);
   },

@@ -1,8 +1,11 @@
 /**
  * Valid identifiers for tests and benches, distinct per n: IINs with their check digit, KZ IBANs, IMEIs
- * with their Luhn digit, Kazakh mobile phones, card tokens.
+ * with their Luhn digit, Kazakh mobile phones, card tokens. For the AFC tests: the callers they act as, and
+ * what a refusal says.
  */
+import { DomainError } from '../platform/pure.ts';
 import { isValidIinBin, luhnValid } from './domain/identifiers.ts';
+import type { ListActor } from './lists/service.ts';
 
 /** A valid IIN/BIN, distinct for every n < 10^10. */
 export function iin(n: number): string {
@@ -40,3 +43,47 @@ export const phone = (n: number): string => `+7701${String(n).padStart(7, '0')}`
 
 /** A card token as a card switch would issue it. */
 export const cardToken = (n: number): string => `tok_${n.toString(36).padStart(12, '0')}`;
+
+// --- callers, as the routes make them of a principal (the audit actor, its participant, its roles) ---
+
+export const OPERATOR: ListActor = { actor: 'usr_ops', participantId: 'ptc_ops', roles: ['operator', 'oversight'] };
+export const POLICE: ListActor = {
+  actor: 'usr_pol',
+  participantId: 'ptc_pol',
+  roles: ['law_enforcement', 'fraud_decider'],
+};
+export const REGULATOR: ListActor = { actor: 'usr_reg', participantId: 'ptc_reg', roles: ['regulator', 'oversight'] };
+export const BANK_A: ListActor = { actor: 'cli_a', participantId: 'ptc_a', roles: ['bank', 'fraud_reporter'] };
+export const BANK_B: ListActor = { actor: 'cli_b', participantId: 'ptc_b', roles: ['bank', 'fraud_reporter'] };
+export const BANK_C: ListActor = { actor: 'cli_c', participantId: 'ptc_c', roles: ['bank', 'fraud_reporter'] };
+
+/** What a refusal says: the DomainError's type and its first field; type `none` when nothing was refused. */
+export interface Refusal {
+  type: string;
+  field?: string | undefined;
+}
+
+const refusalOf = (e: unknown): Refusal => {
+  if (!(e instanceof DomainError)) throw e;
+  return { type: e.type, field: e.issues[0]?.field };
+};
+
+/** The refusal of a check (any other error is thrown on). */
+export function refusal(f: () => unknown): Refusal {
+  try {
+    f();
+  } catch (e) {
+    return refusalOf(e);
+  }
+  return { type: 'none' };
+}
+
+/** The refusal of a step (any other error is thrown on). */
+export async function refused(f: () => Promise<unknown>): Promise<Refusal> {
+  try {
+    await f();
+  } catch (e) {
+    return refusalOf(e);
+  }
+  return { type: 'none' };
+}

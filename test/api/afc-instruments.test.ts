@@ -7,6 +7,7 @@ import { verifyWebhookSignature } from '../../src/platform/index.ts';
 import { engines } from '../../src/platform/testing.ts';
 import { type Receiver, startReceiver } from '../../src/platform/webhooks/receiver.test-helper.ts';
 import { startTestPlatform, type TestPlatform } from '../harness.ts';
+import { problem } from './afc-kit.ts';
 
 const X = '/api/afc/v1/instruments';
 
@@ -37,11 +38,6 @@ for (const engine of engines()) {
     /** A fresh card number of a bank. */
     const cardOf = (b: Bank) => pan(b.bin, ++n);
 
-    const problem = (r: { status: number; body: any; headers: Headers }, status: number, field?: string) => {
-      assert.equal(r.status, status, JSON.stringify(r.body));
-      assert.match(r.headers.get('content-type') ?? '', /problem\+json/);
-      if (field !== undefined) assert.equal(r.body.errors?.[0]?.field, field, JSON.stringify(r.body));
-    };
     const version = async () =>
       (await t.call('GET', `${X}/changes?since=0&limit=1`, who.regulator!)).body.latestVersion;
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { engines } from '../../src/platform/testing.ts';
 import { startTestPlatform, type TestPlatform } from '../harness.ts';
+import { problem } from './afc-kit.ts';
 
 const K = '/api/afc/v1/knowledge';
 
@@ -23,11 +24,6 @@ for (const engine of engines()) {
     let t: TestPlatform;
     const who: Record<string, Caller> = {};
 
-    const problem = (r: { status: number; body: any; headers: Headers }, status: number, field?: string) => {
-      assert.equal(r.status, status, JSON.stringify(r.body));
-      assert.match(r.headers.get('content-type') ?? '', /problem\+json/);
-      if (field !== undefined) assert.equal(r.body.errors?.[0]?.field, field, JSON.stringify(r.body));
-    };
     const proposals = async () =>
       (await t.call('GET', `${K}/proposals?limit=500`, { cookie: who.operator!.cookie! })).body.items.length;
 

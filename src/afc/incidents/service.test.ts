@@ -15,18 +15,12 @@ import {
 } from '../../platform/index.ts';
 import { engines, freshDb } from '../../platform/testing.ts';
 import { afcListsMigrations } from '../lists/migrations.ts';
-import { AfcLists, type ListActor } from '../lists/service.ts';
-import { iban, iin, phone } from '../testkit.ts';
+import { AfcLists } from '../lists/service.ts';
+import { BANK_A, BANK_B, BANK_C, iban, iin, OPERATOR, POLICE, phone, REGULATOR } from '../testkit.ts';
 import { afcIncidentsMigrations } from './migrations.ts';
 import { AfcIncidents } from './service.ts';
 import { AfcStatistics } from './statistics.ts';
 
-const BANK_A: ListActor = { actor: 'cli_a', participantId: 'ptc_a', roles: ['bank', 'fraud_reporter'] };
-const BANK_B: ListActor = { actor: 'cli_b', participantId: 'ptc_b', roles: ['bank', 'fraud_reporter'] };
-const BANK_C: ListActor = { actor: 'cli_c', participantId: 'ptc_c', roles: ['bank', 'fraud_reporter'] };
-const POLICE: ListActor = { actor: 'usr_pol', participantId: 'ptc_pol', roles: ['law_enforcement', 'fraud_decider'] };
-const OPERATOR: ListActor = { actor: 'usr_ops', participantId: 'ptc_ops', roles: ['operator', 'oversight'] };
-const REGULATOR: ListActor = { actor: 'usr_reg', participantId: 'ptc_reg', roles: ['regulator', 'oversight'] };
 const HOUR = 3600_000;
 /** The phone the alias directory stub knows as a customer of bank B. */
 const MULE_PHONE = phone(4242);

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   auditMigrations,
-  DomainError,
   listAudit,
   ManualClock,
   migrate,
@@ -15,7 +14,7 @@ import { engines, freshDb } from '../../platform/testing.ts';
 import { loadOrCreateMacKey } from '../identifiers.ts';
 import { afcListsMigrations } from '../lists/migrations.ts';
 import type { ListActor } from '../lists/service.ts';
-import { cardToken, iban } from '../testkit.ts';
+import { cardToken, iban, OPERATOR, POLICE, refused } from '../testkit.ts';
 import type { Issuer } from './domain/instrument.ts';
 import { afcInstrumentsMigrations } from './migrations.ts';
 import { AfcInstruments, type ReportInput } from './service.ts';
@@ -25,8 +24,6 @@ const STEPPE: ListActor = { actor: 'cli_steppe', participantId: 'ptc_steppe', ro
 const ALTYN: ListActor = { actor: 'cli_altyn', participantId: 'ptc_altyn', roles: ['bank', 'fraud_reporter'] };
 const CASPIAN: ListActor = { actor: 'cli_caspian', participantId: 'ptc_caspian', roles: ['bank', 'fraud_reporter'] };
 const MNO: ListActor = { actor: 'usr_mno', participantId: 'ptc_mno', roles: ['mno', 'fraud_reporter'] };
-const POLICE: ListActor = { actor: 'usr_pol', participantId: 'ptc_pol', roles: ['law_enforcement', 'fraud_decider'] };
-const OPERATOR: ListActor = { actor: 'usr_ops', participantId: 'ptc_ops', roles: ['operator', 'oversight'] };
 const TPP: ListActor = { actor: 'usr_tpp', participantId: 'ptc_tpp', roles: ['tpp', 'api_user'] };
 
 const ISSUERS: Issuer[] = [
@@ -75,16 +72,6 @@ async function setup(engine: 'sqlite' | 'postgres') {
     return out.join('\n');
   };
   return { ...t, clock, svc, hooks, head, dump };
-}
-
-async function refused(f: () => Promise<unknown>): Promise<{ type: string; field?: string | undefined }> {
-  try {
-    await f();
-  } catch (e) {
-    assert.ok(e instanceof DomainError, String(e));
-    return { type: e.type, field: e.issues[0]?.field };
-  }
-  return { type: 'none' };
 }
 
 for (const engine of engines()) {

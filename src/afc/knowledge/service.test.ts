@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   auditMigrations,
-  DomainError,
+  type DomainError,
   listAudit,
   ManualClock,
   migrate,
@@ -12,15 +12,9 @@ import {
   webhooksMigrations,
 } from '../../platform/index.ts';
 import { engines, freshDb } from '../../platform/testing.ts';
-import type { ListActor } from '../lists/service.ts';
+import { BANK_A, BANK_B, OPERATOR, POLICE, REGULATOR, refused } from '../testkit.ts';
 import { afcKnowledgeMigrations } from './migrations.ts';
 import { AfcKnowledge, contentDigest, type ProposalInput } from './service.ts';
-
-const OPERATOR: ListActor = { actor: 'usr_ops', participantId: 'ptc_ops', roles: ['operator', 'oversight'] };
-const BANK_A: ListActor = { actor: 'cli_a', participantId: 'ptc_a', roles: ['bank', 'fraud_reporter'] };
-const BANK_B: ListActor = { actor: 'cli_b', participantId: 'ptc_b', roles: ['bank', 'fraud_reporter'] };
-const POLICE: ListActor = { actor: 'usr_pol', participantId: 'ptc_pol', roles: ['law_enforcement', 'fraud_decider'] };
-const REGULATOR: ListActor = { actor: 'usr_reg', participantId: 'ptc_reg', roles: ['regulator', 'oversight'] };
 
 const article = (over: Partial<ProposalInput> = {}): ProposalInput => ({
   articleId: 'sim-swap-otp',
@@ -40,16 +34,6 @@ async function setup(engine: 'sqlite' | 'postgres') {
   const count = async (table: string) =>
     Number((await t.db.query<{ n: bigint }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]!.n);
   return { ...t, clock, kb, count };
-}
-
-async function refused(f: () => Promise<unknown>): Promise<{ type: string; field?: string | undefined }> {
-  try {
-    await f();
-  } catch (e) {
-    assert.ok(e instanceof DomainError, String(e));
-    return { type: e.type, field: e.issues[0]?.field };
-  }
-  return { type: 'none' };
 }
 
 for (const engine of engines()) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DomainError } from '../../../platform/pure.ts';
+import { refusal } from '../../testkit.ts';
 import {
   appendVersion,
   containsPattern,
@@ -19,16 +20,6 @@ import {
   validSlug,
   versionToPublish,
 } from './article.ts';
-
-const refusal = (f: () => unknown): { type: string; field?: string | undefined } => {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof DomainError, String(e));
-    return { type: e.type, field: e.issues[0]?.field };
-  }
-  return { type: 'none' };
-};
 
 const sample = {
   title: '  SIM swap  before a transfer ',

@@ -19,8 +19,7 @@ interface StepProps {
 function StepFrame({
   label,
   lead,
-  formError,
-  busy,
+  form,
   submitLabel,
   tone = 'primary',
   onSubmit,
@@ -29,14 +28,15 @@ function StepFrame({
 }: {
   label: string;
   lead: string;
-  formError: string | undefined;
-  busy: boolean;
+  /** Its submission: the form's error above the fields, the buttons off while it runs. */
+  form: Pick<FormSubmit, 'formError' | 'busy'>;
   submitLabel: string;
   tone?: 'primary' | 'danger';
   onSubmit: (e: FormEvent<HTMLFormElement>) => void;
   onCancel?: () => void;
   children: ReactNode;
 }) {
+  const { formError, busy } = form;
   return (
     <form
       className="inline-form"
@@ -149,8 +149,7 @@ function GroundsStep({
     <StepFrame
       label={label}
       lead={lead}
-      formError={f.formError}
-      busy={f.busy}
+      form={f}
       submitLabel={submitLabel}
       {...(tone ? { tone } : {})}
       onSubmit={submit}
@@ -286,8 +285,7 @@ export function SupplementForm({ card, matrix, onDone, onCancel }: StepProps & {
     <StepFrame
       label="Supplement"
       lead="add or correct fields, or add a note; every participant on the card is told"
-      formError={f.formError}
-      busy={f.busy}
+      form={f}
       submitLabel="Supplement card"
       onSubmit={submit}
       onCancel={onCancel}
@@ -346,8 +344,7 @@ export function RecoveryForm({ card, onDone }: Omit<StepProps, 'onCancel'>) {
     <StepFrame
       label="Record recovered funds"
       lead="at most the incident’s amount; the same reference records once"
-      formError={f.formError}
-      busy={f.busy}
+      form={f}
       submitLabel="Record"
       onSubmit={submit}
     >
@@ -467,8 +464,7 @@ export function AttachmentForm({ card, onAttached }: { card: IncidentCard; onAtt
     <StepFrame
       label="Attach evidence"
       lead="a screenshot, statement or call record: PDF, PNG, JPEG, text or JSON, at most 512 KiB"
-      formError={f.formError}
-      busy={f.busy}
+      form={f}
       submitLabel="Upload"
       onSubmit={submit}
     >

@@ -6,7 +6,7 @@ export type Column = string | { label: string; className: string };
 /** A right-aligned (numeric) column. */
 export const numCol = (label: string): Column => ({ label, className: 'num' });
 
-interface Props {
+export interface DataTableProps {
   /** The table's accessible name: the id of the heading that names it, or a label. */
   labelledBy?: string;
   label?: string;
@@ -20,7 +20,7 @@ interface Props {
 }
 
 /** A table under its toolbar: headers from `columns`, a message row while loading or empty, then the rows. */
-export function DataTable({ labelledBy, label, testId, columns, message, children }: Props) {
+export function DataTable({ labelledBy, label, testId, columns, message, children }: DataTableProps) {
   const shown = columns.filter((c): c is Column => Boolean(c));
   return (
     <div className="table-wrap">

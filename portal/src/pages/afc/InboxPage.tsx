@@ -2,9 +2,9 @@ import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { WhenCell } from '../../components/cells.tsx';
-import { DataTable, ListCount } from '../../components/DataTable.tsx';
+import { ListCount } from '../../components/DataTable.tsx';
 import { RefreshButton } from '../../components/detail.tsx';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { AfcTabs } from '../../components/Tabs.tsx';
 import { formatCount } from '../../format.ts';
 import type { IncidentNotification, Me } from '../../types.ts';
@@ -85,19 +85,14 @@ export function InboxPage({ me }: { me: Me }) {
           Every step on the incident cards your organisation filed or is related to; each is also sent to your systems
           as a signed <span className="mono">afc.incident</span> webhook.
         </p>
-        <DataTable
+        <PagedTable
+          paged={paged}
+          pageSize={PAGE_SIZE}
           labelledBy="inbox-title"
           testId="notifications"
           columns={['Received', 'Incident', 'What happened', 'Summary', 'Read']}
-          message={
-            !list && !error
-              ? 'Loading notifications…'
-              : list && items.length === 0
-                ? unreadOnly
-                  ? 'Nothing unread.'
-                  : 'No notifications.'
-                : undefined
-          }
+          loading="Loading notifications…"
+          empty={unreadOnly ? 'Nothing unread.' : 'No notifications.'}
         >
           {items.map((n) => (
             <tr
@@ -129,8 +124,7 @@ export function InboxPage({ me }: { me: Me }) {
               </td>
             </tr>
           ))}
-        </DataTable>
-        <LoadMore paged={paged} pageSize={PAGE_SIZE} />
+        </PagedTable>
       </div>
     </section>
   );

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, api, errorMessage } from '../../api.ts';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { api, errorMessage } from '../../api.ts';
 import { WhenCell } from '../../components/cells.tsx';
 import { DataTable, numCol } from '../../components/DataTable.tsx';
 import { DetailFrame, Kv, ProfileHead, RefreshButton, WhenKv } from '../../components/detail.tsx';
@@ -8,6 +8,7 @@ import type { Directory } from '../../directory.ts';
 import { formatCount, formatDateTimeSeconds, formatDecimal, formatDecimalNumber, formatMinor } from '../../format.ts';
 import type { IncidentCard, IncidentEvent, IncidentTypes, Me } from '../../types.ts';
 import { hrefOf } from '../../useHashRoute.ts';
+import { useRecord } from '../../useRecord.ts';
 import {
   ageBandLabel,
   deadlineStepLabel,
@@ -107,36 +108,19 @@ export function IncidentCardView({
   filed: boolean;
 }) {
   const { matrix } = useIncidentTypes();
-  const [card, setCard] = useState<IncidentCard | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  // the page keys this view by the card's id: another card starts afresh
+  const {
+    record: card,
+    setRecord: setCard,
+    error,
+    setError,
+    loading,
+    reload,
+  } = useRecord(id, api.afc.incident, `Incident ${id} was not found, or your organisation is not related to it.`);
   const [notice, setNotice] = useState<string | undefined>();
   const [step, setStep] = useState<IncidentStep | undefined>();
-  const [loading, setLoading] = useState(false);
   const [taking, setTaking] = useState(false);
   const named = useMemo(() => (card ? withCardNames(dir, card) : dir), [dir, card]);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setCard(await api.afc.incident(id));
-      setError(undefined);
-    } catch (err) {
-      setError(
-        err instanceof ApiError && err.status === 404
-          ? `Incident ${id} was not found, or your organisation is not related to it.`
-          : errorMessage(err),
-      );
-    } finally {
-      setLoading(false);
-    }
-  }, [id]);
-
-  useEffect(() => {
-    setCard(undefined);
-    setStep(undefined);
-    setNotice(undefined);
-    void load();
-  }, [load]);
 
   // once, when the card just filed has loaded: whom the filing reached
   const announced = useRef(false);
@@ -185,7 +169,7 @@ export function IncidentCardView({
           <div className="panel profile" data-testid="incident-card" data-status={card.status}>
             <ProfileHead id={card.id} headId="incident-heading" status={card.status}>
               <div className="profile-actions">
-                <RefreshButton small loading={loading} onClick={() => void load()} />
+                <RefreshButton small loading={loading} onClick={() => void reload()} />
               </div>
             </ProfileHead>
             <p className="muted panel-lead" data-testid="incident-note">
@@ -363,7 +347,7 @@ export function IncidentCardView({
                 card={card}
                 onAttached={(message) => {
                   setNotice(message);
-                  void load();
+                  void reload();
                 }}
               />
             )}

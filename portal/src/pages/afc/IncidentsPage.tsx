@@ -2,10 +2,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { WhenCell } from '../../components/cells.tsx';
-import { DataTable, ListCount, numCol } from '../../components/DataTable.tsx';
+import { ListCount, numCol } from '../../components/DataTable.tsx';
 import { RefreshButton } from '../../components/detail.tsx';
 import { SelectFilter, StatusFilter } from '../../components/filters.tsx';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { AfcTabs } from '../../components/Tabs.tsx';
 import { useDirectory } from '../../directory.ts';
@@ -132,7 +132,9 @@ export function IncidentsPage({ me, incidentId, query }: { me: Me; incidentId: s
                 : 'Every incident card, newest first. Choose the priority queue to see open cards by score.'
               : 'Cards your organisation filed, and cards it is related to (the beneficiary is its customer), newest first. Amounts in KZT.'}
         </p>
-        <DataTable
+        <PagedTable
+          paged={paged}
+          pageSize={PAGE_SIZE}
           labelledBy="incidents-title"
           testId="incidents"
           columns={[
@@ -148,15 +150,8 @@ export function IncidentsPage({ me, incidentId, query }: { me: Me; incidentId: s
             'Happened',
             'Filed',
           ]}
-          message={
-            !list && !error
-              ? 'Loading incidents…'
-              : list && items.length === 0
-                ? status || type
-                  ? 'No incident matches the filter.'
-                  : 'No incidents.'
-                : undefined
-          }
+          loading="Loading incidents…"
+          empty={status || type ? 'No incident matches the filter.' : 'No incidents.'}
         >
           {items.map((i) => (
             <tr key={i.id} data-incident-id={i.id} data-status={i.status}>
@@ -198,8 +193,7 @@ export function IncidentsPage({ me, incidentId, query }: { me: Me; incidentId: s
               </td>
             </tr>
           ))}
-        </DataTable>
-        <LoadMore paged={paged} pageSize={PAGE_SIZE} />
+        </PagedTable>
       </div>
     </section>
   );

@@ -1,12 +1,12 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../../api.ts';
+import { type FormEvent, useEffect, useState } from 'react';
+import { api, errorMessage } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { WhenCell } from '../../components/cells.tsx';
 import { DataTable, ListCount } from '../../components/DataTable.tsx';
 import { DetailFrame, Kv, RefreshButton, WhenKv } from '../../components/detail.tsx';
 import { controlProps, Field } from '../../components/Field.tsx';
 import { SearchFilter, SelectFilter } from '../../components/filters.tsx';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { AfcTabs } from '../../components/Tabs.tsx';
 import { useDirectory } from '../../directory.ts';
@@ -16,6 +16,7 @@ import type { KbArticleSummary, KbArticleVersion, KbProposal, KbTag, Me } from '
 import { useFormSubmit } from '../../useFormSubmit.ts';
 import { hrefOf } from '../../useHashRoute.ts';
 import { usePagedList } from '../../usePagedList.ts';
+import { useRecord } from '../../useRecord.ts';
 import { Participant } from './incidentParts.tsx';
 import { ProposeArticleForm } from './ProposeArticleForm.tsx';
 
@@ -113,11 +114,14 @@ function ProposalsPanel({ me, reloadKey, onChanged }: { me: Me; reloadKey: numbe
       <h2 id="kb-proposals-title">{editor ? 'Proposals to review' : 'Your proposals'}</h2>
       {error && <Alert>{error}</Alert>}
       {actionError && <Alert>{actionError}</Alert>}
-      <DataTable
+      <PagedTable
+        paged={paged}
+        pageSize={PAGE_SIZE}
         labelledBy="kb-proposals-title"
         testId="kb-proposals"
         columns={['Proposal', 'Article', 'Title', editor && 'Proposer', 'Status', 'Proposed', '']}
-        message={!list && !error ? 'Loading proposals…' : list?.items.length === 0 ? 'No proposals.' : undefined}
+        loading="Loading proposals…"
+        empty="No proposals."
       >
         {(list?.items ?? []).map((p) => (
           <tr key={p.id} data-proposal-id={p.id} data-status={p.status}>
@@ -185,10 +189,19 @@ function ProposalsPanel({ me, reloadKey, onChanged }: { me: Me; reloadKey: numbe
             </td>
           </tr>
         ))}
-      </DataTable>
-      <LoadMore paged={paged} pageSize={PAGE_SIZE} />
+      </PagedTable>
     </div>
   );
+}
+
+/** `<article id>` or `<article id>/<version>`: that version (default the latest) and every version. */
+async function fetchArticle(detail: string): Promise<{ article: KbArticleVersion; versions: KbArticleVersion[] }> {
+  const [id, v] = detail.split('/');
+  const [article, history] = await Promise.all([
+    api.knowledge.article(id!, v ? Number(v) : undefined),
+    api.knowledge.versions(id!),
+  ]);
+  return { article, versions: history.items };
 }
 
 /** One article: the version asked for (default the latest), its indicators and actions, and its history. */
@@ -202,29 +215,11 @@ function ArticleView({
   detail: string;
   tags: readonly KbTag[];
 }) {
-  const [id, v] = detail.split('/');
-  const version = v ? Number(v) : undefined;
-  const [article, setArticle] = useState<KbArticleVersion | undefined>();
-  const [versions, setVersions] = useState<KbArticleVersion[]>([]);
-  const [error, setError] = useState<string | undefined>();
+  const { record, error } = useRecord(detail, fetchArticle, `No published article ${detail}.`);
   const [proposing, setProposing] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
-
-  const load = useCallback(async () => {
-    try {
-      const [a, h] = await Promise.all([api.knowledge.article(id!, version), api.knowledge.versions(id!)]);
-      setArticle(a);
-      setVersions(h.items);
-      setError(undefined);
-    } catch (err) {
-      setError(err instanceof ApiError && err.status === 404 ? `No published article ${detail}.` : errorMessage(err));
-    }
-  }, [id, version, detail]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
+  const article = record?.article;
+  const versions = record?.versions ?? [];
   const latest = versions.at(-1);
   return (
     <DetailFrame
@@ -399,19 +394,14 @@ export function KnowledgePage({ me, detail }: { me: Me; detail: string | undefin
                 </ListCount>
               )}
             </div>
-            <DataTable
+            <PagedTable
+              paged={paged}
+              pageSize={PAGE_SIZE}
               label="Articles"
               testId="kb-articles"
               columns={['Article', 'Typologies', 'Version', 'Updated']}
-              message={
-                !list && !error
-                  ? 'Loading articles…'
-                  : list?.items.length === 0
-                    ? q || tag
-                      ? 'No article matches.'
-                      : 'No article is published yet.'
-                    : undefined
-              }
+              loading="Loading articles…"
+              empty={q || tag ? 'No article matches.' : 'No article is published yet.'}
             >
               {(list?.items ?? []).map((a) => (
                 <tr key={a.id} data-article-id={a.id}>
@@ -428,8 +418,7 @@ export function KnowledgePage({ me, detail }: { me: Me; detail: string | undefin
                   </td>
                 </tr>
               ))}
-            </DataTable>
-            <LoadMore paged={paged} pageSize={PAGE_SIZE} />
+            </PagedTable>
           </div>
           {seesProposals && <ProposalsPanel me={me} reloadKey={proposalsKey} onChanged={() => void reload()} />}
         </>

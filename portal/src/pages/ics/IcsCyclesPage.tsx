@@ -2,9 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { AmountCount, WhenCell } from '../../components/cells.tsx';
-import { DataTable, numCol } from '../../components/DataTable.tsx';
+import { numCol } from '../../components/DataTable.tsx';
 import { StatusFilter } from '../../components/filters.tsx';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { IcsTabs } from '../../components/Tabs.tsx';
 import { formatDateTime } from '../../format.ts';
@@ -161,7 +161,9 @@ export function IcsCyclesPage({ me }: { me: Me }) {
             Latest first · amounts in KZT{oversight ? '' : ' · totals of all banks; your figures are in each report'}
           </span>
         </div>
-        <DataTable
+        <PagedTable
+          paged={paged}
+          pageSize={PAGE_SIZE}
           label="Clearing cycles"
           testId="cycles"
           columns={[
@@ -174,15 +176,8 @@ export function IcsCyclesPage({ me }: { me: Me }) {
             numCol('Rejected'),
             'Closed',
           ]}
-          message={
-            !list && !error
-              ? 'Loading cycles…'
-              : list?.items.length === 0
-                ? status
-                  ? `No ${STATUS_LABELS[status].toLowerCase()} cycles.`
-                  : 'No cycle has taken payments yet.'
-                : undefined
-          }
+          loading="Loading cycles…"
+          empty={status ? `No ${STATUS_LABELS[status].toLowerCase()} cycles.` : 'No cycle has taken payments yet.'}
         >
           {list?.items.map((c) => (
             <tr key={c.id} data-cycle-id={c.id}>
@@ -210,8 +205,7 @@ export function IcsCyclesPage({ me }: { me: Me }) {
               <td>{c.closedAt ? <WhenCell iso={c.closedAt} /> : '—'}</td>
             </tr>
           ))}
-        </DataTable>
-        <LoadMore paged={paged} pageSize={PAGE_SIZE} />
+        </PagedTable>
       </div>
     </section>
   );

@@ -2,9 +2,9 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { PartyCells, PaymentRowHead, WhenCell } from '../../components/cells.tsx';
-import { DataTable, ListCount, numCol } from '../../components/DataTable.tsx';
+import { ListCount, numCol } from '../../components/DataTable.tsx';
 import { PaymentSearch, SelectFilter, StatusFilter } from '../../components/filters.tsx';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { IcsTabs } from '../../components/Tabs.tsx';
 import { paymentMatches, useDirectory } from '../../directory.ts';
@@ -160,7 +160,10 @@ export function IcsPaymentsPage({ me, paymentId, query }: { me: Me; paymentId: s
             settle or are rejected when the cycle closes.
           </p>
         )}
-        <DataTable
+        <PagedTable
+          paged={paged}
+          pageSize={PAGE_SIZE}
+          shown={visible?.length}
           labelledBy="payments-title"
           testId="payments"
           columns={[
@@ -173,16 +176,13 @@ export function IcsPaymentsPage({ me, paymentId, query }: { me: Me; paymentId: s
             'Reason',
             'Received',
           ]}
-          message={
-            !list && !error
-              ? 'Loading payments…'
-              : visible && visible.length === 0
-                ? list?.items.length
-                  ? 'No loaded payment matches the search.'
-                  : status
-                    ? `No ${STATUS_LABELS[status].toLowerCase()} payments in this cycle.`
-                    : 'No payments in this cycle yet.'
-                : undefined
+          loading="Loading payments…"
+          empty={
+            list?.items.length
+              ? 'No loaded payment matches the search.'
+              : status
+                ? `No ${STATUS_LABELS[status].toLowerCase()} payments in this cycle.`
+                : 'No payments in this cycle yet.'
           }
         >
           {visible?.map((p) => (
@@ -199,8 +199,7 @@ export function IcsPaymentsPage({ me, paymentId, query }: { me: Me; paymentId: s
               </td>
             </tr>
           ))}
-        </DataTable>
-        <LoadMore paged={paged} pageSize={PAGE_SIZE} />
+        </PagedTable>
       </div>
     </section>
   );

@@ -2,8 +2,8 @@ import { useEffect, useMemo } from 'react';
 import { api } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { Bic, PaymentRowHead, WhenCell } from '../../components/cells.tsx';
-import { DataTable, numCol } from '../../components/DataTable.tsx';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { numCol } from '../../components/DataTable.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import type { Directory } from '../../directory.ts';
 import { formatCount, formatMinor, formatSignedMinor, reasonLabel, shownCount } from '../../format.ts';
@@ -115,17 +115,15 @@ export function ParticipantReport({ cycleId, bic, row, own, dir }: Props) {
           at intake, or removed at the close. <a href={cyclePaymentsHref(cycleId, 'rejected')}>All rejected payments</a>
         </p>
         {error && <Alert>{error}</Alert>}
-        <DataTable
+        <PagedTable
+          paged={paged}
+          pageSize={PAGE_SIZE}
+          shown={rejected?.length}
           labelledBy="rejected-title"
           testId="rejected-payments"
           columns={['Payment', 'Direction', 'Counterparty', numCol('Amount'), 'Status', 'Reason', 'Received']}
-          message={
-            !list && !error
-              ? 'Loading rejected payments…'
-              : rejected && rejected.length === 0
-                ? `No rejected payments${list?.next ? ' among those loaded' : ''}.`
-                : undefined
-          }
+          loading="Loading rejected payments…"
+          empty={`No rejected payments${list?.next ? ' among those loaded' : ''}.`}
         >
           {rejected?.map((p) => (
             <tr key={p.id} data-payment-id={p.id}>
@@ -143,8 +141,7 @@ export function ParticipantReport({ cycleId, bic, row, own, dir }: Props) {
               </td>
             </tr>
           ))}
-        </DataTable>
-        <LoadMore paged={paged} pageSize={PAGE_SIZE} />
+        </PagedTable>
       </div>
     </>
   );

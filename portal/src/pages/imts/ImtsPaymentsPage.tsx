@@ -2,9 +2,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { PartyCells, PaymentRowHead, WhenCell } from '../../components/cells.tsx';
-import { DataTable, ListCount, numCol } from '../../components/DataTable.tsx';
+import { ListCount, numCol } from '../../components/DataTable.tsx';
 import { PaymentSearch, StatusFilter } from '../../components/filters.tsx';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { PriorityBadge, StatusBadge } from '../../components/StatusBadge.tsx';
 import { ImtsTabs } from '../../components/Tabs.tsx';
 import { paymentMatches, useDirectory } from '../../directory.ts';
@@ -87,7 +87,10 @@ export function ImtsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string 
             </ListCount>
           )}
         </div>
-        <DataTable
+        <PagedTable
+          paged={paged}
+          pageSize={PAGE_SIZE}
+          shown={visible?.length}
           labelledBy="payments-title"
           testId="payments"
           columns={[
@@ -101,16 +104,13 @@ export function ImtsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string 
             'Status',
             'Received',
           ]}
-          message={
-            !list && !error
-              ? 'Loading payments…'
-              : visible && visible.length === 0
-                ? list?.items.length
-                  ? 'No loaded payment matches the search.'
-                  : status
-                    ? `No ${STATUS_LABELS[status].toLowerCase()} payments.`
-                    : 'No payments yet.'
-                : undefined
+          loading="Loading payments…"
+          empty={
+            list?.items.length
+              ? 'No loaded payment matches the search.'
+              : status
+                ? `No ${STATUS_LABELS[status].toLowerCase()} payments.`
+                : 'No payments yet.'
           }
         >
           {visible?.map((p) => (
@@ -130,8 +130,7 @@ export function ImtsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string 
               </td>
             </tr>
           ))}
-        </DataTable>
-        <LoadMore paged={paged} pageSize={PAGE_SIZE} />
+        </PagedTable>
       </div>
     </section>
   );

@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, errorMessage } from '../../api.ts';
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { Bic, Party, PaymentLink, WhenCell } from '../../components/cells.tsx';
-import { DataTable, ListCount, numCol } from '../../components/DataTable.tsx';
+import { ListCount, numCol } from '../../components/DataTable.tsx';
 import { DetailFrame, Kv, ProfileHead, RefreshButton, WhenKv } from '../../components/detail.tsx';
 import { SelectFilter, StatusFilter } from '../../components/filters.tsx';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { IpsTabs } from '../../components/Tabs.tsx';
 import { type Directory, useDirectory } from '../../directory.ts';
@@ -14,6 +14,7 @@ import { canDecideDisputes, canOpenDisputes, overseesIps } from '../../roles.ts'
 import { DISPUTE_STATUSES, type DisputeEvent, type DisputeStatus, type IpsDispute, type Me } from '../../types.ts';
 import { hrefOf } from '../../useHashRoute.ts';
 import { usePagedList } from '../../usePagedList.ts';
+import { useRecord } from '../../useRecord.ts';
 import { DisputeStepForm } from './DisputeStepForm.tsx';
 import {
   ACTIVE_DISPUTE,
@@ -110,37 +111,19 @@ function History({ dispute, dir }: { dispute: IpsDispute; dir: Directory }) {
 /** One case: amount, parties, status, deadline, the steps this viewer may take, and its history. */
 function DisputeDetail({ id, me, dir }: { id: string; me: Me; dir: Directory }) {
   const ownBic = overseesIps(me) ? null : me.participant.bic;
-  const [dispute, setDispute] = useState<IpsDispute | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  // the page keys this view by the case's id: another case starts afresh
   const [notice, setNotice] = useState<string | undefined>();
   const [step, setStep] = useState<DisputeStep | undefined>();
-  const [loading, setLoading] = useState(false);
   const [nowMs, setNowMs] = useState(() => Date.now());
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      const d = await api.ips.dispute(id);
-      setDispute(d);
-      setNowMs(Date.now());
-      setError(undefined);
-    } catch (err) {
-      setError(
-        err instanceof ApiError && err.status === 404
-          ? `Dispute ${id} was not found, or it is not one of your bank’s cases.`
-          : errorMessage(err),
-      );
-    } finally {
-      setLoading(false);
-    }
-  }, [id]);
-
-  useEffect(() => {
-    setDispute(undefined);
-    setStep(undefined);
-    setNotice(undefined);
-    void load();
-  }, [load]);
+  const {
+    record: dispute,
+    setRecord: setDispute,
+    error,
+    loading,
+    reload,
+  } = useRecord(id, api.ips.dispute, `Dispute ${id} was not found, or it is not one of your bank’s cases.`, () =>
+    setNowMs(Date.now()),
+  );
 
   const side = dispute ? sideOf(dispute, ownBic) : null;
   const steps = dispute ? stepsFor(dispute, { side, decides: canDecideDisputes(me) }) : [];
@@ -160,7 +143,7 @@ function DisputeDetail({ id, me, dir }: { id: string; me: Me; dir: Directory }) 
             <ProfileHead id={dispute.id} headId="dispute-heading" status={dispute.status}>
               {isOverdue(dispute, nowMs) && <span className="badge badge-danger">Overdue</span>}
               <div className="profile-actions">
-                <RefreshButton small loading={loading} onClick={() => void load()} />
+                <RefreshButton small loading={loading} onClick={() => void reload()} />
               </div>
             </ProfileHead>
             <p className="muted panel-lead" data-testid="dispute-note">
@@ -295,7 +278,7 @@ export function DisputesPage({ me, disputeId, query }: { me: Me; disputeId: stri
         <div className="page-head">
           <h1 id="dispute-title">IPS · Dispute</h1>
         </div>
-        <DisputeDetail id={disputeId} me={me} dir={dir} />
+        <DisputeDetail key={disputeId} id={disputeId} me={me} dir={dir} />
       </section>
     );
   }
@@ -372,7 +355,10 @@ export function DisputesPage({ me, disputeId, query }: { me: Me; disputeId: stri
             : 'Cases your bank opened about payments it paid (claimant), and cases about payments it received (respondent).'}{' '}
           Amounts in KZT.
         </p>
-        <DataTable
+        <PagedTable
+          paged={paged}
+          pageSize={PAGE_SIZE}
+          shown={shown.length}
           labelledBy="disputes-title"
           testId="disputes"
           columns={[
@@ -386,15 +372,8 @@ export function DisputesPage({ me, disputeId, query }: { me: Me; disputeId: stri
             'Deadline',
             'Opened',
           ]}
-          message={
-            !list && !error
-              ? 'Loading disputes…'
-              : list && shown.length === 0
-                ? status || side
-                  ? 'No case matches the filter.'
-                  : 'No disputes.'
-                : undefined
-          }
+          loading="Loading disputes…"
+          empty={status || side ? 'No case matches the filter.' : 'No disputes.'}
         >
           {shown.map((d) => {
             const mine = sideOf(d, ownBic);
@@ -433,8 +412,7 @@ export function DisputesPage({ me, disputeId, query }: { me: Me; disputeId: stri
               </tr>
             );
           })}
-        </DataTable>
-        <LoadMore paged={paged} pageSize={PAGE_SIZE} />
+        </PagedTable>
       </div>
     </section>
   );

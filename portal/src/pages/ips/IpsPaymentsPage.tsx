@@ -2,9 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { Party, PartyCells, PaymentRowHead, WhenCell } from '../../components/cells.tsx';
-import { DataTable, ListCount, numCol } from '../../components/DataTable.tsx';
+import { ListCount, numCol } from '../../components/DataTable.tsx';
 import { AmountKv, Kv, MessageIdsKv, PaymentCard, PaymentDetailFrame, WhenKv } from '../../components/detail.tsx';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { IpsTabs } from '../../components/Tabs.tsx';
 import { type Directory, useDirectory } from '../../directory.ts';
@@ -195,13 +195,14 @@ export function IpsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string |
             </ListCount>
           )}
         </div>
-        <DataTable
+        <PagedTable
+          paged={paged}
+          pageSize={PAGE_SIZE}
           labelledBy="ips-title"
           testId="payments"
           columns={['Payment', ownBic && 'Direction', 'Payer', 'Payee', numCol('Amount'), 'Status', 'Time']}
-          message={
-            !list && !error ? 'Loading payments…' : list?.items.length === 0 ? 'No instant payments yet.' : undefined
-          }
+          loading="Loading payments…"
+          empty="No instant payments yet."
         >
           {list?.items.map((p) => (
             <tr key={p.id} data-payment-id={p.id}>
@@ -219,8 +220,7 @@ export function IpsPaymentsPage({ me, paymentId }: { me: Me; paymentId: string |
               </td>
             </tr>
           ))}
-        </DataTable>
-        <LoadMore paged={paged} pageSize={PAGE_SIZE} />
+        </PagedTable>
       </div>
     </section>
   );

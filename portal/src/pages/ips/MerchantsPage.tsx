@@ -2,9 +2,9 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { WhenCell } from '../../components/cells.tsx';
-import { DataTable, ListCount } from '../../components/DataTable.tsx';
+import { ListCount } from '../../components/DataTable.tsx';
 import { controlProps, Field } from '../../components/Field.tsx';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDateTimeSeconds, formatMinor, normalizeDecimal, shownCount } from '../../format.ts';
 import { submitErrors } from '../../problemFields.ts';
@@ -297,11 +297,14 @@ export function MerchantsPage({ me, merchantId }: { me: Me; merchantId: string |
             </ListCount>
           )}
         </div>
-        <DataTable
+        <PagedTable
+          paged={paged}
+          pageSize={PAGE_SIZE}
           labelledBy="merchants-title"
           testId="merchants"
           columns={['Merchant', 'Merchant ID', 'City', 'MCC', 'Status', 'Registered']}
-          message={!list && !error ? 'Loading merchants…' : list?.items.length === 0 ? 'No merchants yet.' : undefined}
+          loading="Loading merchants…"
+          empty="No merchants yet."
         >
           {list?.items.map((m) => (
             <tr key={m.id} data-merchant-id={m.merchantId}>
@@ -319,8 +322,7 @@ export function MerchantsPage({ me, merchantId }: { me: Me; merchantId: string |
               </td>
             </tr>
           ))}
-        </DataTable>
-        <LoadMore paged={paged} pageSize={PAGE_SIZE} />
+        </PagedTable>
       </div>
     </section>
   );

@@ -7,11 +7,10 @@ import { verifyWebhookSignature } from '../../src/platform/index.ts';
 import { engines } from '../../src/platform/testing.ts';
 import { type Receiver, startReceiver } from '../../src/platform/webhooks/receiver.test-helper.ts';
 import { startTestPlatform, type TestPlatform } from '../harness.ts';
-import { problem } from './afc-kit.ts';
+import { banksOf, type Caller, problem, staffOf } from './afc-kit.ts';
 
 const X = '/api/afc/v1/instruments';
 
-type Caller = { token?: string; cookie?: string };
 interface Bank extends Caller {
   id: string;
   bic: string;
@@ -43,11 +42,8 @@ for (const engine of engines()) {
 
     before(async () => {
       t = await startTestPlatform(engine);
-      for (const type of ['operator', 'law_enforcement', 'regulator', 'mno', 'tpp']) {
-        who[type] = { cookie: await t.login(type) };
-      }
-      const all = (await t.call('GET', '/api/participants/v1/participants?type=bank', who.operator!)).body.items;
-      for (const b of all.slice(0, 3)) {
+      Object.assign(who, await staffOf(t));
+      for (const b of (await banksOf(t, who.operator!)).slice(0, 3)) {
         banks.push({ id: b.id, bic: b.bic, bin: b.binRanges[0].split('-')[0], token: await t.token(b.id) });
       }
       hooks = await startReceiver();

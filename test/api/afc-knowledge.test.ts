@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { engines } from '../../src/platform/testing.ts';
 import { startTestPlatform, type TestPlatform } from '../harness.ts';
-import { problem } from './afc-kit.ts';
+import { banksOf, type Caller, problem, staffOf } from './afc-kit.ts';
 
 const K = '/api/afc/v1/knowledge';
 
@@ -17,8 +17,6 @@ const article = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-type Caller = { token?: string; cookie?: string };
-
 for (const engine of engines()) {
   describe(`AFC knowledge base API on ${engine}`, () => {
     let t: TestPlatform;
@@ -29,10 +27,8 @@ for (const engine of engines()) {
 
     before(async () => {
       t = await startTestPlatform(engine);
-      for (const type of ['operator', 'law_enforcement', 'regulator', 'mno', 'tpp']) {
-        who[type] = { cookie: await t.login(type) };
-      }
-      const banks = (await t.call('GET', '/api/participants/v1/participants?type=bank', who.operator!)).body.items;
+      Object.assign(who, await staffOf(t));
+      const banks = await banksOf(t, who.operator!);
       who.bankA = { token: await t.token(banks[0].id) };
       who.bankB = { token: await t.token(banks[1].id) };
     });

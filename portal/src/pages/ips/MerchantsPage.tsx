@@ -1,8 +1,9 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../../api.ts';
+import { api } from '../../api.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { WhenCell } from '../../components/cells.tsx';
 import { ListCount } from '../../components/DataTable.tsx';
+import { DetailFrame } from '../../components/detail.tsx';
 import { controlProps, Field } from '../../components/Field.tsx';
 import { PagedTable } from '../../components/PagedTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
@@ -11,6 +12,7 @@ import { submitErrors } from '../../problemFields.ts';
 import type { DynamicQr, Me, Merchant, StaticQr } from '../../types.ts';
 import { hrefOf } from '../../useHashRoute.ts';
 import { usePagedList } from '../../usePagedList.ts';
+import { useRecord } from '../../useRecord.ts';
 import { RegisterMerchantForm } from './RegisterMerchantForm.tsx';
 
 /** The server's page size (its default limit). */
@@ -141,27 +143,16 @@ function DynamicQrForm({ merchant }: { merchant: Merchant }) {
 
 /** One merchant: its data, its static QR, and dynamic QR codes for amounts. */
 function MerchantDetail({ id }: { id: string }) {
-  const [merchant, setMerchant] = useState<Merchant | undefined>();
+  const { record: merchant, error } = useRecord(
+    id,
+    api.ips.merchant,
+    `Merchant ${id} was not found, or it is not one your bank acquires.`,
+  );
   const [staticQr, setStaticQr] = useState<StaticQr | undefined>();
-  const [error, setError] = useState<string | undefined>();
 
   useEffect(() => {
     let cancelled = false;
-    setMerchant(undefined);
     setStaticQr(undefined);
-    setError(undefined);
-    api.ips
-      .merchant(id)
-      .then((m) => !cancelled && setMerchant(m))
-      .catch(
-        (err: unknown) =>
-          !cancelled &&
-          setError(
-            err instanceof ApiError && err.status === 404
-              ? `Merchant ${id} was not found, or it is not one your bank acquires.`
-              : errorMessage(err),
-          ),
-      );
     api.ips
       .staticQr(id)
       .then((q) => !cancelled && setStaticQr(q))
@@ -172,12 +163,13 @@ function MerchantDetail({ id }: { id: string }) {
   }, [id]);
 
   return (
-    <>
-      <p className="back-link">
-        <a href={hrefOf('merchants')}>← All merchants</a>
-      </p>
-      {error && <Alert>{error}</Alert>}
-      {!merchant && !error && <p className="muted">Loading merchant…</p>}
+    <DetailFrame
+      backHref={hrefOf('merchants')}
+      backLabel="All merchants"
+      what="merchant"
+      error={error}
+      loaded={Boolean(merchant)}
+    >
       {merchant && (
         <>
           <div className="panel profile" data-testid="merchant-detail">
@@ -236,7 +228,7 @@ function MerchantDetail({ id }: { id: string }) {
           <DynamicQrForm merchant={merchant} />
         </>
       )}
-    </>
+    </DetailFrame>
   );
 }
 

@@ -4,7 +4,7 @@ import { invalid, parseAmount } from '../platform/index.ts';
 import { IDENTIFIER_KINDS } from './domain/identifiers.ts';
 import { DECISIONS, LIST_STATUSES, LIST_WRITERS } from './domain/lists.ts';
 import { type AfcLists, LIST_READERS, listActorOf } from './lists/service.ts';
-import type { AfcScreening, PartyInput, ScreenPayment } from './screening/service.ts';
+import type { AfcScreening, PartyInput, ScreenPayment, ScreenResult } from './screening/service.ts';
 
 /** Who screens payments: banks, payment organisations, mobile operators, oversight. */
 const SCREENERS = ['bank', 'psp', 'mno', 'oversight'];
@@ -353,8 +353,14 @@ export function afcRoutes(
         response: { 200: ScreenView },
       },
     },
-    async (req) =>
-      screening.screenFor(listActorOf(req.principal!), toPayment(req.body as Static<typeof ScreenBody>, '')),
+    async (req, reply) => {
+      const r = await screening.screenFor(
+        listActorOf(req.principal!),
+        toPayment(req.body as Static<typeof ScreenBody>, ''),
+      );
+      reply.type(JSON_UTF8);
+      return screenJson(r);
+    },
   );
 
   app.post(
@@ -370,14 +376,14 @@ export function afcRoutes(
         response: { 200: Type.Object({ results: Type.Array(ScreenView) }) },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const { payments } = req.body as Static<typeof BatchBody>;
-      return {
-        results: await screening.screenManyFor(
-          listActorOf(req.principal!),
-          payments.map((p, i) => toPayment(p, `/payments/${i}`)),
-        ),
-      };
+      const results = await screening.screenManyFor(
+        listActorOf(req.principal!),
+        payments.map((p, i) => toPayment(p, `/payments/${i}`)),
+      );
+      reply.type(JSON_UTF8);
+      return batchJson(results);
     },
   );
 }
@@ -385,10 +391,30 @@ export function afcRoutes(
 /** A screening request as the service takes it: amount parsed, at least one party. */
 function toPayment(b: Static<typeof ScreenBody>, at: string): ScreenPayment {
   if (!b.debtor && !b.creditor) throw invalid(`${at}/creditor`, 'screen at least one party');
-  return {
-    ...(b.debtor ? { debtor: b.debtor as PartyInput } : {}),
-    ...(b.creditor ? { creditor: b.creditor as PartyInput } : {}),
-    ...(b.amount !== undefined ? { amount: parseAmount(b.amount, { field: `${at}/amount` }) } : {}),
-    ...(b.rail ? { rail: b.rail } : {}),
-  };
+  const p: ScreenPayment = {};
+  if (b.debtor) p.debtor = b.debtor as PartyInput;
+  if (b.creditor) p.creditor = b.creditor as PartyInput;
+  if (b.amount !== undefined) p.amount = parseAmount(b.amount, { field: `${at}/amount` });
+  if (b.rail) p.rail = b.rail;
+  return p;
+}
+
+type ScreenAnswer = ScreenResult & { id: string };
+
+const JSON_UTF8 = 'application/json; charset=utf-8';
+
+/**
+ * The 200 of the screening routes, written directly (a string answer passes Fastify's serialization by):
+ * what `ScreenView` documents, the same text as the platform's JSON writer gives, without its replacer
+ * visiting every value of every answer (reasons hold strings and numbers only).
+ */
+function screenJson(r: ScreenAnswer): string {
+  const reasons = r.reasons.length === 0 ? '[]' : JSON.stringify(r.reasons);
+  return `{"id":${JSON.stringify(r.id)},"decision":"${r.decision}","reasons":${reasons},"listVersion":${r.listVersion}}`;
+}
+
+function batchJson(results: readonly ScreenAnswer[]): string {
+  let out = '{"results":[';
+  for (let i = 0; i < results.length; i++) out += (i === 0 ? '' : ',') + screenJson(results[i]!);
+  return `${out}]}`;
 }

@@ -1,6 +1,6 @@
 import {
   type AuditInput,
-  appendAudit,
+  appendAudits,
   type Clock,
   type Db,
   DomainError,
@@ -50,7 +50,8 @@ export interface ScreenResult {
   listVersion: number;
 }
 
-const IDENTIFIER_FIELDS: readonly (readonly [keyof PartyInput, IdentifierKind])[] = [
+type IdentifierProp = 'account' | 'iin' | 'phone' | 'card' | 'device' | 'wallet' | 'url';
+const IDENTIFIER_FIELDS: readonly (readonly [IdentifierProp, IdentifierKind])[] = [
   ['account', 'account'],
   ['iin', 'iin'],
   ['phone', 'phone'],
@@ -60,6 +61,20 @@ const IDENTIFIER_FIELDS: readonly (readonly [keyof PartyInput, IdentifierKind])[
   ['url', 'url'],
 ];
 const PARTIES: readonly Party[] = ['debtor', 'creditor'];
+const STRICT = { strict: true } as const;
+
+interface FieldOf {
+  prop: IdentifierProp;
+  kind: IdentifierKind;
+  /** The request's field, e.g. `/creditor/account`: what a reason or a 400 names. */
+  field: string;
+}
+/** Per party, its identifier fields with their names made once (not per check). */
+const FIELDS: readonly { party: Party; identifiers: readonly FieldOf[]; name: string }[] = PARTIES.map((party) => ({
+  party,
+  identifiers: IDENTIFIER_FIELDS.map(([prop, kind]) => ({ prop, kind, field: `/${party}/${prop}` })),
+  name: `/${party}/name`,
+}));
 
 export interface AfcScreeningDeps {
   lists: AfcLists;
@@ -87,8 +102,9 @@ export class AfcScreening {
     this.clock = d.clock;
     this.ids = d.ids ?? ulidGenerator(d.clock);
     this.knownBic = d.knownBic;
+    // the hits of one turn of the event loop in one commit, the chain's head read and moved once for all
     this.audits = new GroupCommit<AuditInput>(d.db, async (tx, items) => {
-      for (const a of items) await appendAudit(tx, a, d.clock);
+      await appendAudits(tx, items, d.clock);
     });
   }
 
@@ -102,13 +118,16 @@ export class AfcScreening {
     const mac = this.lists.mac;
     const hits: IdentifierHit[] = [];
     const names: PartyName[] = [];
-    for (const party of PARTIES) {
+    // whether a name has list names to be compared with: without them and without hits the answer is allow
+    let candidates = false;
+    for (let f = 0; f < FIELDS.length; f++) {
+      const { party, identifiers, name } = FIELDS[f]!;
       const input = p[party];
       if (!input) continue;
-      for (const [prop, kind] of IDENTIFIER_FIELDS) {
+      for (let k = 0; k < identifiers.length; k++) {
+        const { prop, kind, field } = identifiers[k]!;
         const v = input[prop];
         if (v === undefined) continue;
-        const field = `/${party}/${prop}`;
         if (!strict && !index.has(kind)) continue;
         const n = strict ? normalizeIdentifier(kind, v, field, screeningPhone) : tryNormalize(kind, v);
         if (n === undefined) continue;
@@ -118,12 +137,17 @@ export class AfcScreening {
         if (entries) hits.push({ party, field, kind, entries });
       }
       if (input.name !== undefined) {
-        const field = `/${party}/name`;
-        if (strict) normalizePersonName(input.name, field);
+        if (strict) normalizePersonName(input.name, name);
         const tokens = nameTokens(input.name);
-        if (tokens.length > 0) names.push({ party, field, tokens, candidates: index.nameCandidates(tokens) });
+        if (tokens.length > 0) {
+          const found = index.nameCandidates(tokens);
+          if (found.length > 0) candidates = true;
+          names.push({ party, field: name, tokens, candidates: found });
+        }
       }
     }
+    // what `decide` answers for no hit and no candidate name, without its work
+    if (hits.length === 0 && !candidates) return { decision: 'allow', reasons: [], listVersion: this.lists.version };
     const d = decide({ hits, names, nowMs: this.clock.nowMs() });
     return { decision: d.decision, reasons: d.reasons, listVersion: this.lists.version };
   }
@@ -155,19 +179,24 @@ export class AfcScreening {
         }
       }
     }
-    const results = payments.map((p, i) => {
+    const results: (ScreenResult & { id: string })[] = [];
+    for (let i = 0; i < payments.length; i++) {
+      let r: ScreenResult;
       try {
-        return { id: this.ids.next('scr'), ...this.screen(p, { strict: true }) };
+        r = this.screen(payments[i]!, STRICT);
       } catch (e) {
         if (!prefix || !(e instanceof DomainError) || e.issues.length === 0) throw e;
         const issue = e.issues[0]!;
         throw invalid(`${at(i)}${issue.field}`, issue.message);
       }
-    });
-    const audits: Promise<void>[] = [];
-    for (const [i, r] of results.entries()) {
+      results.push({ id: this.ids.next('scr'), decision: r.decision, reasons: r.reasons, listVersion: r.listVersion });
+    }
+    let audits: Promise<void>[] | undefined;
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
       if (r.reasons.length === 0) continue;
       const p = payments[i]!;
+      audits ??= [];
       audits.push(
         this.audits.add({
           actor: caller.actor,
@@ -186,7 +215,7 @@ export class AfcScreening {
         }),
       );
     }
-    await Promise.all(audits);
+    if (audits) await Promise.all(audits);
     return results;
   }
 

@@ -456,8 +456,9 @@ export async function buildPlatform(config: Config): Promise<Platform> {
   const webhooks = new WebhookSender({ db, clock, logger, targets: (p, e) => participants.webhookTargets(p, e) });
   db.onCommit(() => webhooks.nudge());
 
+  let expiringPending: Promise<unknown> = Promise.resolve();
   const expiry = setInterval(() => {
-    ledger.expirePending().catch((err) => logger.error({ err }, 'pending expiry failed'));
+    expiringPending = ledger.expirePending().catch((err) => logger.error({ err }, 'pending expiry failed'));
   }, 1000);
   expiry.unref();
   dispatcher.start();
@@ -480,16 +481,22 @@ export async function buildPlatform(config: Config): Promise<Platform> {
     bus,
     dispatcher,
     http,
+    /**
+     * Stops what starts work, then waits for the work started: first the HTTP server (it returns once every
+     * request is done, also one whose client hung up, which may have begun a bulk file or a cycle close), then
+     * the loops and what they began, then the writers; the database last, with nothing left to use it.
+     */
     async close() {
+      await http.close();
       clearInterval(expiry);
       clearInterval(rtpExpiry);
       await expiring;
-      await ipsBulk.idle();
+      await expiringPending;
       await ips.stop();
       await aliases.stop();
       await afcLists.stop();
       await ics.stop();
-      await http.close();
+      await ipsBulk.idle();
       await dispatcher.stop();
       await webhooks.stop();
       await ledger.close();

@@ -167,6 +167,8 @@ export class IcsService {
   private closeChain: Promise<unknown> = Promise.resolve();
   private started = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The scheduled run in progress: it may close several cycles, one after the other. */
+  private ticking: Promise<void> | undefined;
   private stopped = false;
 
   constructor(deps: {
@@ -222,8 +224,15 @@ export class IcsService {
    */
   startSchedule(): void {
     this.stopped = false;
-    const tick = async () => {
+    const tick = () => {
       this.timer = undefined;
+      this.ticking = run()
+        .catch((err) => this.logger.error({ err }, 'ICS schedule failed'))
+        .finally(() => {
+          this.ticking = undefined;
+        });
+    };
+    const run = async () => {
       let failed = true;
       try {
         failed = (await this.closeDue()).failed.length > 0;
@@ -239,11 +248,12 @@ export class IcsService {
     this.timer.unref();
   }
 
-  /** Stops the schedule and waits for a close in progress. */
+  /** Stops the schedule and waits for a close in progress, and for the rest of the scheduled run it is part of. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    await this.ticking;
     await this.closeChain;
   }
 

@@ -209,14 +209,18 @@ export async function login(page: Page, user: DemoLogin): Promise<void> {
   await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
 
-/** Polls until the locator's text contains (or matches) the expectation; fails with what it saw. */
+/**
+ * Polls until the locator's element exists and its text contains (or matches) the expectation; fails with what
+ * it saw. A missing element never matches, whatever the expectation (/\S/ included).
+ */
 export async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
+    const found = (await locator.count()) > 0;
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a user reads
-    last = ((await locator.count()) > 0 ? await locator.first().innerText() : '<no element>').trim();
-    if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
+    last = found ? (await locator.first().innerText()).trim() : '<no element>';
+    if (found && (typeof expected === 'string' ? last.includes(expected) : expected.test(last))) return last;
     if (Date.now() > deadline) {
       throw new Error(`expected ${String(locator)} to show ${String(expected)}, it shows ${JSON.stringify(last)}`);
     }

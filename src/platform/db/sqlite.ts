@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DomainError } from '../errors.ts';
 import type { Db, Queryable, Row, SqlValue } from './types.ts';
 
 /**
@@ -57,7 +58,16 @@ export class SqliteDb implements Db {
     this.db.exec('PRAGMA busy_timeout=5000');
   }
 
+  /** close() was called: no new transaction; those requested before still run. */
+  private closing = false;
+
+  /** What a statement or transaction asked for after close() gets, as a rejection of its own promise. */
+  private refuseIfClosed(): void {
+    if (!this.db.isOpen) throw new DomainError('unavailable', 'the database is closed');
+  }
+
   private prepared(sql: string): Prepared {
+    this.refuseIfClosed();
     let p = this.cache.get(sql);
     if (!p) {
       const t = toSqlite(sql);
@@ -82,6 +92,7 @@ export class SqliteDb implements Db {
   /** Runs fn inside BEGIN IMMEDIATE … COMMIT without yielding: nothing else can interleave. */
   transactionSync<T>(fn: () => T): T {
     if (this.inTx) throw new Error('nested transaction');
+    this.refuseIfClosed();
     this.db.exec('BEGIN IMMEDIATE');
     this.inTx = true;
     try {
@@ -129,6 +140,7 @@ export class SqliteDb implements Db {
    * Each caller resolves only after the shared COMMIT, so nothing is acknowledged before it is durable.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new DomainError('unavailable', 'the database is closed'));
     return new Promise<T>((resolve, reject) => {
       this.batch.push({ fn, resolve, reject } as PendingTx);
       if (!this.batchScheduled) {
@@ -177,7 +189,7 @@ export class SqliteDb implements Db {
     } catch (e) {
       // the transaction as a whole failed (COMMIT, or a statement that rolled everything back): nobody's
       // work is durable
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
       this.inTx = false;
       release();
       for (const t of batch) t.reject(e);
@@ -203,6 +215,7 @@ export class SqliteDb implements Db {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     // transactions requested before close still run
     while (this.batchScheduled) await new Promise<void>((r) => setImmediate(r));
     await this.lock;

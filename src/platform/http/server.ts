@@ -12,6 +12,7 @@ import { DomainError } from '../errors.ts';
 import { toJson } from '../json.ts';
 import type { Logger } from '../logger.ts';
 import { registerIdempotency } from './idempotency.ts';
+import { trackRequests } from './in-flight.ts';
 import { hasRole, type Principal } from './principal.ts';
 import { toProblem } from './problem.ts';
 
@@ -42,6 +43,8 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: true } },
   });
+  // close() waits for every request's work, also a request whose client hung up: first hook, last onSend
+  const requests = trackRequests(app);
 
   // Bodies are strict JSON: a number is never accepted where a string is due (amounts!). Query strings and
   // path parameters are text by nature, so there "10" may become the integer 10.
@@ -162,6 +165,8 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     reply.type(metrics.contentType);
     return metrics.metrics();
   });
+  // after every other onSend hook of the root (the idempotency layer's stores the answer)
+  requests.lastOnSend();
   return app;
 }
 

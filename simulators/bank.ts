@@ -680,6 +680,22 @@ export class BankSimulator {
     this.secrets = [String(hook.secret)];
   }
 
+  /**
+   * A receiver that goes away takes its endpoint with it. Left active, the platform would keep sending the
+   * bank's webhooks to a closed port, and IPS its instant payments, whose payee decision nobody gives then:
+   * each would wait for its deadline and be rejected (AB05), e.g. in every later demo traffic run.
+   */
+  private async disableEndpoint(): Promise<void> {
+    const id = this.webhookEndpointId;
+    if (!id) return;
+    this.webhookEndpointId = undefined;
+    try {
+      await this.json('DELETE', `${PARTICIPANTS}/webhooks/${encodeURIComponent(id)}`);
+    } catch (e) {
+      this.log(`${this.bicValue}: could not disable webhook endpoint ${id}: ${(e as Error).message}`);
+    }
+  }
+
   /** Rotates the webhook signing secret; the previous one keeps verifying (deliveries already signed). */
   async rotateWebhookSecret(): Promise<void> {
     if (!this.webhookEndpointId) throw new Error('no webhook endpoint');
@@ -904,10 +920,14 @@ export class BankSimulator {
     }
   }
 
-  /** Stops the receiver (after bookings in progress), ends iterators and rejects pending waits. */
+  /**
+   * Disables the receiver's webhook endpoint on the platform, stops the receiver (after bookings in progress),
+   * ends iterators and rejects pending waits.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.disableEndpoint();
     await Promise.allSettled([...this.bookings]);
     for (const w of [...this.waiters]) w.reject(new Error('the simulator is closed'));
     for (const s of this.subscribers) s.wake();

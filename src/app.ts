@@ -455,6 +455,11 @@ export async function buildPlatform(config: Config): Promise<Platform> {
 
   const webhooks = new WebhookSender({ db, clock, logger, targets: (p, e) => participants.webhookTargets(p, e) });
   db.onCommit(() => webhooks.nudge());
+  // a payee bank's new or disabled endpoint is where its next payment goes, not one found a moment before
+  participants.onWebhooksChanged((participantId) => {
+    ips.forgetEndpoint(participantId);
+    webhooks.forgetTargets(participantId);
+  });
 
   let expiringPending: Promise<unknown> = Promise.resolve();
   const expiry = setInterval(() => {

@@ -97,7 +97,8 @@ export interface IpsDeps {
   /**
    * The payee bank's endpoint for `ips.pacs008`, if it has one. One found serves the payments of the next
    * `endpointTtlMs` (default 1000; 0: looked up for every payment): a changed URL or secret takes effect
-   * within a second, as participants' statuses do. A bank without one is looked up again every time.
+   * within a second, as participants' statuses do (at once when changed in this process: `forgetEndpoint`).
+   * A bank without one is looked up again every time.
    */
   endpoint: (participantId: string) => Promise<PayeeEndpoint | undefined>;
   endpointTtlMs?: number;
@@ -466,6 +467,14 @@ export class IpsService {
     this.waiting.delete(id);
     const done = await this.conclude(payment, answer ?? { txSts: 'RJCT', reason: 'AB05' });
     return toStatus(done);
+  }
+
+  /**
+   * A participant's endpoints changed in this process (added, disabled, a new secret): its next payment looks
+   * its endpoint up again rather than use one found before (other processes within `endpointTtlMs`).
+   */
+  forgetEndpoint(participantId: string): void {
+    this.endpoints.delete(participantId);
   }
 
   /** The payee bank's endpoint; concurrent payments to one bank share a lookup. */

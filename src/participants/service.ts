@@ -92,6 +92,7 @@ export class ParticipantsService {
   private readonly ca: PlatformCa;
   private readonly cache = new Map<string, { p: Participant; until: number }>();
   private readonly bicCache = new Map<string, { p: Participant; until: number }>();
+  private readonly webhookListeners: ((participantId: string) => void)[] = [];
 
   constructor(deps: { db: Db; clock: Clock; ids: IdGenerator; ca: PlatformCa }) {
     this.db = deps.db;
@@ -377,6 +378,18 @@ export class ParticipantsService {
 
   // --- webhooks ---
 
+  /**
+   * Called once a participant's webhook endpoints changed (added, disabled, a new secret) and committed: the
+   * senders that keep endpoints for a moment (IPS deliveries, webhooks) forget theirs at once.
+   */
+  onWebhooksChanged(listener: (participantId: string) => void): void {
+    this.webhookListeners.push(listener);
+  }
+
+  private webhooksChanged(participantId: string): void {
+    for (const l of this.webhookListeners) l(participantId);
+  }
+
   async addWebhook(
     principal: Principal,
     input: { url: string; events: string[] },
@@ -413,6 +426,7 @@ export class ParticipantsService {
         this.clock,
       );
     });
+    this.webhooksChanged(principal.participantId);
     return { ...toWebhook(row), secret };
   }
 
@@ -438,6 +452,7 @@ export class ParticipantsService {
         this.clock,
       );
     });
+    this.webhooksChanged(w.participant_id);
     return toWebhook({ ...w, status: 'disabled' });
   }
 
@@ -460,6 +475,7 @@ export class ParticipantsService {
         this.clock,
       );
     });
+    this.webhooksChanged(w.participant_id);
     return { id, secret };
   }
 

@@ -180,6 +180,12 @@ export class WebhookSender {
     await this.running?.catch(() => {});
   }
 
+  /** A participant's endpoints changed in this process: its next attempts look them up again (see `targetsTtlMs`). */
+  forgetTargets(participantId: string): void {
+    for (const key of this.targetsCache.keys())
+      if (key.startsWith(`${participantId}\u0000`)) this.targetsCache.delete(key);
+  }
+
   /** Manual redelivery of a delivered or failed delivery (portal). `participantId` scopes it to its owner. */
   async redeliver(id: string, opts: { participantId?: string } = {}): Promise<void> {
     await resetForRedelivery(this.db, id, this.clock.now().toISOString(), opts.participantId);

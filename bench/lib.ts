@@ -58,8 +58,9 @@ export async function isDurable(db: Db): Promise<boolean> {
   if (db.engine === 'sqlite') {
     const [mode] = await db.query<{ journal_mode: string }>('PRAGMA journal_mode');
     const [sync] = await db.query<{ synchronous: bigint }>('PRAGMA synchronous');
-    // FULL (2) or EXTRA (3); in WAL mode NORMAL (1) would not sync on every commit
-    return mode?.journal_mode === 'wal' && Number(sync?.synchronous) >= 2;
+    // FULL (2) or EXTRA (3) syncs in COMMIT; NORMAL (1) is durable only with the WAL flushed after it (ADR 9)
+    const flushed = db instanceof SqliteDb && db.flushesWal;
+    return mode?.journal_mode === 'wal' && (Number(sync?.synchronous) >= 2 || flushed);
   }
   const [r] = await db.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
   const [f] = await db.query<{ fsync: string }>('SHOW fsync');

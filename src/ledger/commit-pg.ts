@@ -86,7 +86,7 @@ export class PgCommitter implements Committer {
     }
   }
 
-  async persist(b: Batch): Promise<void> {
+  async persist(b: Batch): Promise<{ durable?: Promise<void> }> {
     const c = this.client;
     if (!c) throw new DomainError('unavailable', 'the ledger writer lost its database session');
     await c.query('BEGIN');
@@ -145,6 +145,8 @@ export class PgCommitter implements Committer {
       await c.query('ROLLBACK').catch(() => {});
       throw e;
     }
+    // synchronous_commit=on: durable when COMMIT returns
+    return {};
   }
 
   isDuplicate(e: unknown): boolean {

@@ -1,6 +1,6 @@
 /**
  * Batch writes on SQLite: synchronous prepared statements inside one BEGIN IMMEDIATE … COMMIT, so the
- * event loop never interleaves anything; WAL + synchronous=FULL makes COMMIT return only once on disk.
+ * event loop never interleaves anything; the batch is acknowledged once its WAL flush (`SqliteDb.durable`) is done.
  */
 import type { SqliteDb, SqlValue } from '../platform/index.ts';
 import type { Committer } from './commit.ts';
@@ -116,18 +116,19 @@ export class SqliteCommitter implements Committer {
     if (db.path !== ':memory:') active.add(db.path);
   }
 
-  persist(b: Batch): Promise<void> {
-    // other modules' transactions will commit in this turn anyway: one fsync for both
-    if (this.db.commitPending) return this.db.transaction(async () => this.write(b));
+  persist(b: Batch): Promise<{ durable?: Promise<void> }> {
+    // other modules' transactions will commit in this turn anyway: one flush for both (resolves once durable)
+    const shared = () => this.db.transaction(async () => this.write(b)).then(() => ({}));
+    if (this.db.commitPending) return shared();
     try {
       this.db.transactionSync(() => this.write(b));
-      return Promise.resolve();
+      // committed; on disk once the WAL flush under way (off the event loop) is done
+      const durable = this.db.durable();
+      return Promise.resolve(durable ? { durable } : {});
     } catch (e) {
       // Another module of this process is inside an async transaction on the shared connection: queue
       // behind it through the connection's own lock instead of failing the batch.
-      if (e instanceof Error && e.message === 'nested transaction') {
-        return this.db.transaction(async () => this.write(b));
-      }
+      if (e instanceof Error && e.message === 'nested transaction') return shared();
       return Promise.reject(e);
     }
   }

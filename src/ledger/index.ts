@@ -14,7 +14,7 @@
  *
  * Durability: one writer per database (schema) holds the balances in memory, applies requests in arrival order
  * and commits each accumulated batch in one transaction (group commit). A resolved promise means committed
- * (SQLite WAL + synchronous=FULL, PostgreSQL synchronous_commit=on); a DomainError 'unavailable' means not
+ * (SQLite: the WAL flushed after COMMIT, off the event loop; PostgreSQL synchronous_commit=on); a DomainError 'unavailable' means not
  * committed or not known to be: retry with the same ids. Reads come from the database, i.e. committed state.
  */
 import type { Ledger, LedgerOptions } from './api.ts';

@@ -47,6 +47,8 @@ export class Writer {
   /** A commit failed in a way that may leave memory and database apart: reload before the next one. */
   private stale = false;
   private idle: (() => void) | undefined;
+  /** The last committed batch whose callers wait for its flush to disk (answers come in commit order). */
+  private flushing: Promise<void> = Promise.resolve();
   /** Most transfers the next commit takes (see adapt). */
   private limit: number;
   /** Moving average of what a commit costs per transfer, in ms. */
@@ -103,6 +105,7 @@ export class Writer {
   async close(): Promise<void> {
     this.closed = true;
     if (this.running) await new Promise<void>((r) => (this.idle = r));
+    await this.flushing;
     await this.o.committer.close();
   }
 
@@ -170,8 +173,9 @@ export class Writer {
           return FAILED;
         }
       });
+      let durable: Promise<void> | undefined;
       try {
-        await this.o.committer.persist(b);
+        ({ durable } = await this.o.committer.persist(b));
       } catch (e) {
         s.rollback(start, b);
         if (attempt < 3 && this.o.committer.isDuplicate(e) && (await this.learnIds(jobs).catch(() => false))) continue;
@@ -184,7 +188,19 @@ export class Writer {
       s.evict(this.o.idCacheSize);
       this.committed.accounts += b.accounts.length;
       for (const t of b.transfers) if (t.result === 'ok') this.committed.transfers++;
-      for (let i = 0; i < jobs.length; i++) if (raw[i] !== FAILED) jobs[i]!.done(raw[i]);
+      const answer = () => {
+        for (let i = 0; i < jobs.length; i++) if (raw[i] !== FAILED) jobs[i]!.done(raw[i]);
+      };
+      if (!durable) {
+        answer();
+        return;
+      }
+      // the next batch commits while this one is flushed to disk; its callers hear only once it is there. A
+      // failed flush leaves the file's state unknown: nothing is acknowledged, and the next batch reloads.
+      this.flushing = durable.then(answer, (e) => {
+        this.stale = true;
+        this.reject(jobs, e, raw);
+      });
       return;
     }
   }

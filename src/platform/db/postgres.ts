@@ -60,6 +60,10 @@ export class PostgresDb extends PgQueryable implements Db {
 
   private readonly commitListeners: (() => void)[] = [];
 
+  durable(): undefined {
+    return undefined;
+  }
+
   onCommit(listener: () => void): void {
     this.commitListeners.push(listener);
   }

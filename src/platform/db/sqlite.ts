@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { DomainError } from '../errors.ts';
 import type { Db, Queryable, Row, SqlValue } from './types.ts';
+import { type Flush, WalSync } from './wal-sync.ts';
 
 /**
  * `$n` → plain `?`, with the order in which the parameters must be bound (`$1` may appear twice or out of
@@ -34,10 +35,15 @@ interface PendingTx {
   reject: (e: unknown) => void;
 }
 
+/** Statements that only read: run outside a transaction they commit nothing that must reach the disk. */
+const READ_ONLY = /^\s*(SELECT|PRAGMA|EXPLAIN)\b/i;
+
 /**
- * node:sqlite in WAL mode with synchronous=FULL: a commit returns only after it is on disk. The API is
- * synchronous, so one connection serves the process; an async mutex keeps a transaction's statements
- * from interleaving with other callers' between its awaits.
+ * node:sqlite in WAL mode. A commit is acknowledged only once it is on disk, but the fsync does not hold the
+ * event loop: COMMIT writes the WAL (synchronous=NORMAL) and the WAL is then flushed in the thread pool
+ * (`WalSync`, ADR 9), so the loop goes on with the next requests meanwhile. The API is synchronous, so one
+ * connection serves the process; an async mutex keeps a transaction's statements from interleaving with
+ * other callers' between its awaits.
  */
 export class SqliteDb implements Db {
   readonly engine = 'sqlite' as const;
@@ -45,17 +51,45 @@ export class SqliteDb implements Db {
   private readonly cache = new Map<string, Prepared>();
   private lock: Promise<void> = Promise.resolve();
   private inTx = false;
+  /** Undefined in memory: nothing to flush. */
+  private readonly wal: WalSync | undefined;
 
   readonly path: string;
 
-  constructor(path: string) {
+  /** `flush` stands in for fdatasync of the WAL (tests of the durability order). */
+  constructor(path: string, opts: { flush?: Flush } = {}) {
     this.path = path;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
     this.db.exec('PRAGMA journal_mode=WAL');
-    this.db.exec('PRAGMA synchronous=FULL');
+    // the WAL is flushed by WalSync after each commit, off the loop; checkpoints still sync WAL and database
+    this.db.exec(`PRAGMA synchronous=${path === ':memory:' ? 'FULL' : 'NORMAL'}`);
     this.db.exec('PRAGMA foreign_keys=ON');
     this.db.exec('PRAGMA busy_timeout=5000');
+    this.wal = path === ':memory:' ? undefined : new WalSync(`${path}-wal`, opts.flush);
+  }
+
+  /** A commit returned: resolves once it is durable. */
+  private durableNow(): Promise<void> {
+    return this.wal ? this.wal.committedNow() : Promise.resolve();
+  }
+
+  /**
+   * Resolves once every commit made so far is on disk (undefined when all are). What a reader saw may have
+   * been committed by others a moment ago: the HTTP layer waits for this before answering, so no answer
+   * shows what a power loss could still take back.
+   */
+  durable(): Promise<void> | undefined {
+    return this.wal?.settled();
+  }
+
+  /** Whether commits wait for a flush of the WAL file (every file database; none in memory). */
+  get flushesWal(): boolean {
+    return this.wal !== undefined;
+  }
+
+  private refuseIfFailed(): void {
+    if (this.wal?.failed !== undefined) throw this.wal.failed;
   }
 
   /** close() was called: no new transaction; those requested before still run. */
@@ -89,16 +123,23 @@ export class SqliteDb implements Db {
     return Number(p.stmt.run(...bind(params, p.order)).changes);
   }
 
-  /** Runs fn inside BEGIN IMMEDIATE … COMMIT without yielding: nothing else can interleave. */
+  /**
+   * Runs fn inside BEGIN IMMEDIATE … COMMIT without yielding: nothing else can interleave. Committed when it
+   * returns, durable once `durable()` resolves: acknowledge nothing before.
+   */
   transactionSync<T>(fn: () => T): T {
     if (this.inTx) throw new Error('nested transaction');
     this.refuseIfClosed();
+    this.refuseIfFailed();
     this.db.exec('BEGIN IMMEDIATE');
     this.inTx = true;
     try {
       const r = fn();
       this.db.exec('COMMIT');
-      this.committed();
+      this.durableNow().then(
+        () => this.committed(),
+        () => {},
+      );
       return r;
     } catch (e) {
       this.db.exec('ROLLBACK');
@@ -120,24 +161,41 @@ export class SqliteDb implements Db {
     },
   };
 
+  /** Outside a transaction a statement commits by itself: one that writes answers once that is durable. */
   async query<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    if (!this.inTx) return this.querySync<T>(sql, params);
+    if (!this.inTx) {
+      if (READ_ONLY.test(sql)) return this.querySync<T>(sql, params);
+      this.refuseIfFailed();
+      const rows = this.querySync<T>(sql, params);
+      await this.wrote();
+      return rows;
+    }
     await this.lock;
     return this.query<T>(sql, params);
   }
 
   async exec(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    if (!this.inTx) return this.direct.exec(sql, params);
+    if (!this.inTx) {
+      this.refuseIfFailed();
+      const changed = await this.direct.exec(sql, params);
+      await this.wrote();
+      return changed;
+    }
     await this.lock;
     return this.exec(sql, params);
+  }
+
+  /** A statement outside any transaction committed: durable, then listeners told. */
+  private async wrote(): Promise<void> {
+    await this.durableNow();
+    this.committed();
   }
 
   /**
    * Runs fn in a transaction, shared with every other transaction requested in the same turn of the event
    * loop: one BEGIN … COMMIT for all of them, each in a savepoint of its own, so one failing is rolled back
-   * alone and the others commit. With synchronous=FULL every COMMIT is an fsync that holds the event loop;
-   * modules committing separately (payments, their notices, idempotent answers) shared none before.
-   * Each caller resolves only after the shared COMMIT, so nothing is acknowledged before it is durable.
+   * alone and the others commit (ADR 6). Each caller resolves only after the shared COMMIT and the WAL flush
+   * that covers it, so nothing is acknowledged before it is durable (ADR 9).
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     if (this.closing) return Promise.reject(new DomainError('unavailable', 'the database is closed'));
@@ -171,6 +229,7 @@ export class SqliteDb implements Db {
     this.batch = [];
     const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
+      this.refuseIfFailed();
       this.db.exec('BEGIN IMMEDIATE');
       this.inTx = true;
       for (const t of batch) {
@@ -196,7 +255,14 @@ export class SqliteDb implements Db {
       return;
     }
     this.inTx = false;
+    // the next batch may run while this one's WAL is flushed; its callers hear only once it is on disk
     release();
+    try {
+      await this.durableNow();
+    } catch (e) {
+      for (const t of batch) t.reject(e);
+      return;
+    }
     if (results.some((r) => r.ok)) this.committed();
     for (const [i, r] of results.entries()) {
       if (r.ok) batch[i]!.resolve(r.value);
@@ -216,10 +282,12 @@ export class SqliteDb implements Db {
 
   async close(): Promise<void> {
     this.closing = true;
-    // transactions requested before close still run
+    // transactions requested before close still run, and reach the disk
     while (this.batchScheduled) await new Promise<void>((r) => setImmediate(r));
     await this.lock;
+    await this.durable()?.catch(() => {});
     this.cache.clear();
     this.db.close();
+    this.wal?.close();
   }
 }

@@ -15,8 +15,13 @@ export interface Queryable {
 }
 
 export interface Db extends Queryable {
-  /** Runs fn in one transaction; commits if it resolves (durably: synchronous=FULL / fsync), rolls back if it throws. */
+  /** Runs fn in one transaction; commits if it resolves (durably: the WAL flushed / fsync), rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Resolves once every commit made so far is on disk; undefined when all already are (always on PostgreSQL,
+   * whose COMMIT returns after its WAL flush). Answers built from what others just committed wait for it.
+   */
+  durable(): Promise<void> | undefined;
   /** Called after every successful commit: how the outbox dispatcher learns there is something to send. */
   onCommit(listener: () => void): void;
   close(): Promise<void>;

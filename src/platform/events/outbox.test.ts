@@ -68,6 +68,7 @@ function crashOnMark(db: Db): Db {
     ...wrap(db),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     onCommit: (l) => db.onCommit(l),
+    durable: () => db.durable(),
     close: () => db.close(),
   };
 }

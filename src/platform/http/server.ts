@@ -88,6 +88,17 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
     }
   });
 
+  // No answer shows what a power loss could still take back: a read may have seen another request's commit
+  // whose WAL flush is still under way (SQLite, ADR 9). Nothing to wait for answers at once.
+  app.addHook('onSend', (_req, _reply, payload, done) => {
+    const flushing = opts.db.durable();
+    if (!flushing) return done(null, payload);
+    flushing.then(
+      () => done(null, payload),
+      (err: Error) => done(err),
+    );
+  });
+
   const metrics = new client.Registry();
   client.collectDefaultMetrics({ register: metrics });
   const httpDuration = new client.Histogram({

@@ -83,8 +83,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     }
   });
 
-  app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!MUTATING.has(req.method) || req.routeOptions.config?.idempotent === false) return;
+  /** Whether it answered (a replay): then the request goes no further. */
+  const check = async (req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || !KEY.test(key)) {
       throw invalid(
@@ -122,13 +122,25 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
       reply.header('idempotent-replayed', 'true');
       reply.code(Number(found.status));
       reply.type(Number(found.status) >= 400 ? 'application/problem+json' : 'application/json');
-      return reply.send(found.body === null ? undefined : found.body);
+      reply.send(found.body === null ? undefined : found.body);
+      return true;
     }
+    return false;
+  };
+
+  // Callback hooks: a request that needs no key (a read, a route that opted out) passes without the promise
+  // and turn of the microtask queue an async hook costs on every request of every API.
+  app.addHook('preHandler', (req, reply, done) => {
+    if (!MUTATING.has(req.method) || req.routeOptions.config?.idempotent === false) return done();
+    check(req, reply).then(
+      (answered) => {
+        if (!answered) done();
+      },
+      (err: Error) => done(err),
+    );
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    const p = req.idempotency;
-    if (!p) return payload;
+  const store = async (req: FastifyRequest, reply: FastifyReply, payload: unknown, p: Pending): Promise<void> => {
     req.idempotency = undefined;
     try {
       // a failure of ours is not an answer: the client may retry with the same key
@@ -145,7 +157,15 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     } finally {
       inFlight.delete(p.slot);
     }
-    return payload;
+  };
+
+  app.addHook('onSend', (req, reply, payload, done) => {
+    const p = req.idempotency;
+    if (!p) return done(null, payload);
+    store(req, reply, payload, p).then(
+      () => done(null, payload),
+      (err: Error) => done(err),
+    );
   });
 
   // a client that hung up before its answer must be able to retry with the same key

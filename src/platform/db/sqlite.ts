@@ -176,6 +176,7 @@ export class SqliteDb implements Db {
 
   async exec(sql: string, params: readonly SqlValue[] = []): Promise<number> {
     if (!this.inTx) {
+      if (READ_ONLY.test(sql)) return this.direct.exec(sql, params);
       this.refuseIfFailed();
       const changed = await this.direct.exec(sql, params);
       await this.wrote();

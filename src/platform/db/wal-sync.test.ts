@@ -129,6 +129,21 @@ describe('SQLite durability by WAL flush', () => {
     });
   });
 
+  it('a statement that writes nothing before any WAL exists needs no flush, and breaks nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ndfi-wal-'));
+    const db = new SqliteDb(join(dir, 'test.db'));
+    try {
+      await db.exec('PRAGMA wal_autocheckpoint=0');
+      await db.exec('DROP TABLE IF EXISTS nothing_here');
+      await db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY)');
+      await db.transaction((q) => q.exec('INSERT INTO t (id) VALUES (1)'));
+      assert.equal(db.durable(), undefined);
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('flushes the real WAL file by default', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ndfi-wal-'));
     const db = new SqliteDb(join(dir, 'test.db'));

@@ -81,7 +81,9 @@ export class WalSync {
       while (this.synced < this.committed) {
         // every commit counted so far wrote its frames before this flush begins
         const target = this.committed;
-        await this.flush(this.walFd());
+        const fd = this.walFd();
+        // no WAL yet: no commit has written a frame (a statement that changed nothing)
+        if (fd !== undefined) await this.flush(fd);
         this.synced = target;
         const waiting = this.waiters;
         this.waiters = [];
@@ -101,8 +103,9 @@ export class WalSync {
   }
 
   /** The WAL's descriptor; reopened if the file was replaced (SQLite resets it in place, so only after a close). */
-  private walFd(): number {
-    const ino = statSync(this.walPath).ino;
+  private walFd(): number | undefined {
+    const ino = statSync(this.walPath, { throwIfNoEntry: false })?.ino;
+    if (ino === undefined) return undefined;
     if (this.fd !== undefined && ino !== this.ino) {
       closeSync(this.fd);
       this.fd = undefined;

@@ -77,7 +77,7 @@ export const listedNameLatin = (j: number): string => listedName(j).replace('К�
 export { cleanName };
 
 /** Payment j: 6 identifiers and the creditor's name; 1 in 100 pays a listed account, 1 in 200 a listed name. */
-function payment(j: number): ScreenPayment {
+export function payment(j: number): ScreenPayment {
   return {
     rail: 'ips',
     amount: 1_500_00n,
@@ -204,7 +204,7 @@ function processCpuMs(pid: number | undefined): number | undefined {
 }
 
 /** JSON of a payment as a bank sends it (the amount a decimal string). */
-const paymentJson = (p: ScreenPayment): unknown =>
+export const paymentJson = (p: ScreenPayment): unknown =>
   JSON.parse(JSON.stringify(p, (_k, v) => (typeof v === 'bigint' ? '1500.00' : v)));
 
 async function overHttp(file: string): Promise<void> {
@@ -287,7 +287,7 @@ async function overHttp(file: string): Promise<void> {
 
 // ── the load generator ────────────────────────────────────────────────────────────────────────────────────
 
-interface LoadSpec {
+export interface LoadSpec {
   port: number;
   path: string;
   tokens: string[];
@@ -319,7 +319,7 @@ interface LoadResult {
  * Runs the load in a worker thread; `onMeasuring` is called when the first measured request leaves (the
  * warm-up sent), so that CPU counters can be read over the measured window only.
  */
-async function httpLoad(spec: LoadSpec, onMeasuring: () => void): Promise<LoadResult> {
+export async function httpLoad(spec: LoadSpec, onMeasuring: () => void): Promise<LoadResult> {
   const worker = new Worker(new URL(import.meta.url), { workerData: { afcLoad: spec } });
   try {
     return await new Promise<LoadResult>((resolve, reject) => {

@@ -8,6 +8,15 @@
  *    thread), each bank's payee simulator (`simulators/bank.ts`: signed delivery verified, ACCP for its
  *    customer's account, and the pacs.002 webhooks it receives as a payer) answering over HTTP in this
  *    process. A payment counts when its pacs.002 ACSC is read.
+ *  - ips.pay_screened: the same in-process payments, each a pacs.008 transaction naming both parties (names,
+ *    IINs, IBANs), with the AFC screening hook as src/app.ts wires it (`ipsScreening(afcScreening)`) over
+ *    1,000,000 list entries in memory (bench/afc.ts's lists; AFC_BENCH_DATA reuses them), against the same
+ *    payments without screening (no hook, no lists in the process). After a warm-up run, rounds alternate
+ *    the order (unscreened first, then screened first, …), each run on a fresh database: both rates
+ *    (medians), their ratio and the cost in percent, and the same from this process's CPU time per payment
+ *    (`cpu_cost_pct`, steadier when other work shares the machine). 1 in 100 pays a listed account, 1 in 200
+ *    names a listed person: `reviewed` and `blocked` count the decisions the payments meet (a block is
+ *    refused, FRAD; a review settles with the credit held).
  *  - ips.latency: the same set-up under an offered (open-loop) load of 1,000 payments/s for 10 s (1 s of
  *    warm-up before, not counted): payment i is due at i/1000 s and timed from that moment to its ACSC, so
  *    neither a stall nor a late send hides any waiting (no coordinated omission).
@@ -18,17 +27,22 @@
  *    minute (`lookupsPerMinutePerBank`, a service option) and reported; over HTTP the platform is started with
  *    NDFI_IPS_ALIAS_LOOKUPS_PER_MINUTE_PER_BANK at 100,000,000 and the run makes 10,000 lookups per bank
  *    (`--lookups-per-bank=`), counting 429s. Payer ids cycle so no payer looks up more than 30 times.
- * `--case=pay|pay-http|latency|alias|alias-http` runs one case (`--engine=sqlite|postgres` one engine, `--rate=`
+ * `--case=pay|pay-screened|pay-http|latency|alias|alias-http` runs one case (`--payments=` and `--rounds=`
+ * size ips.pay_screened) (`--engine=sqlite|postgres` one engine, `--rate=`
  * and `--seconds=` the offered load of ips.latency, `--lookups-per-bank=` the size of the HTTP alias run);
  * BENCH_PROF=1 writes the platform's CPU profile to .tmp/prof. Over HTTP each line adds the CPU time per
  * request of the platform process and of this one (simulators and load generator), warm-up included.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { BankSimulator } from '../simulators/index.ts';
+import { AfcLists, AfcScreening, ipsScreening } from '../src/afc/index.ts';
+import { iban, iin } from '../src/afc/testkit.ts';
 import { ImtsService, imtsMigrations } from '../src/imts/index.ts';
-import { IpsAliasService, IpsService, ipsAliasMigrations, ipsMigrations } from '../src/ips/index.ts';
+import { IpsAliasService, IpsService, ipsAliasMigrations, ipsMigrations, type Screening } from '../src/ips/index.ts';
 import { createLedger, type Ledger, ledgerMigrations } from '../src/ledger/index.ts';
 import {
   auditMigrations,
@@ -43,6 +57,7 @@ import {
   ulidGenerator,
   webhooksMigrations,
 } from '../src/platform/index.ts';
+import { cleanName, filledLists, listedAccount, listedNameLatin } from './afc.ts';
 import { benchPhone, httpLoad, type LoadBank, type LoadResult } from './ips-load.ts';
 import {
   type BankClient,
@@ -60,7 +75,11 @@ import { benchDb, benchEngines, cores, emit, isDurable, Latencies, now, pool, ro
 
 const BANKS = Array.from({ length: 10 }, (_, i) => `BANK${String(i + 1).padStart(2, '0')}KZ`);
 
-async function benchPay(engine: 'sqlite' | 'postgres', n: number): Promise<void> {
+/** An IPS service on a fresh database: ten funded banks, payees that accept at once (see ips.pay). */
+async function payWorld(
+  engine: Engine,
+  screen?: Screening,
+): Promise<{ ips: IpsService; db: Db; close(): Promise<void> }> {
   const { db, cleanup } = await benchDb(engine);
   let ledger: Ledger | undefined;
   try {
@@ -84,16 +103,43 @@ async function benchPay(engine: 'sqlite' | 'postgres', n: number): Promise<void>
       centralBank,
       endpoint: async (id) => ({ id: `ep_${id}`, url: 'http://payee.invalid/ips', secret: 'whsec_YmVuY2g=' }),
       fetch: async () => accept.clone(),
+      ...(screen ? { screen } : {}),
     });
     for (const bic of BANKS) {
       await imts.liquidity({ id: `l-${bic}`, bic, direction: 'inject', amount: 10n ** 15n });
       await ips.fund({ id: `f-${bic}`, bic, direction: 'fund', amount: 10n ** 14n });
     }
+    const opened = ledger;
+    return {
+      ips,
+      db,
+      close: async () => {
+        await opened.close();
+        await cleanup();
+      },
+    };
+  } catch (e) {
+    await ledger?.close();
+    await cleanup();
+    throw e;
+  }
+}
+
+/** The payee of payment i (never the payer). */
+const payeeOf = (i: number): { from: string; to: string } => {
+  const from = BANKS[i % BANKS.length]!;
+  const to = BANKS[(i * 7 + 3) % BANKS.length]!;
+  return { from, to: from === to ? BANKS[(i + 1) % BANKS.length]! : to };
+};
+
+async function benchPay(engine: 'sqlite' | 'postgres', n: number): Promise<void> {
+  const world = await payWorld(engine);
+  try {
+    const { ips, db } = world;
     const lat = new Latencies();
     const t0 = now();
     await pool(n, 500, async (i) => {
-      const from = BANKS[i % BANKS.length]!;
-      const to = BANKS[(i * 7 + 3) % BANKS.length]!;
+      const { from, to } = payeeOf(i);
       const s = now();
       const r = await ips.pay(from, {
         msgId: `m${i}`,
@@ -101,7 +147,7 @@ async function benchPay(engine: 'sqlite' | 'postgres', n: number): Promise<void>
         endToEndId: `e${i}`,
         amount: 5_000_00n,
         currency: 'KZT',
-        payeeBic: from === to ? BANKS[(i + 1) % BANKS.length]! : to,
+        payeeBic: to,
         creditorAccount: `ACC${i}`,
         document: {},
       });
@@ -121,9 +167,190 @@ async function benchPay(engine: 'sqlite' | 'postgres', n: number): Promise<void>
       durable: await isDurable(db),
     });
   } finally {
-    await ledger?.close();
-    await cleanup();
+    await world.close();
   }
+}
+
+// ── the cost of screening every payment ───────────────────────────────────────────────────────────────────
+
+/** A pacs.008 transaction as a bank sends it: both parties named, with IINs and IBANs (what screening reads). */
+interface ScreenedPayment {
+  from: string;
+  to: string;
+  creditorAccount: string;
+  document: unknown;
+}
+
+function screenedPayments(n: number): ScreenedPayment[] {
+  return Array.from({ length: n }, (_, i) => {
+    const { from, to } = payeeOf(i);
+    // as bench/afc.ts: 1 in 100 pays a listed account, 1 in 200 a listed name
+    const creditorAccount = i % 100 === 0 ? listedAccount(i) : iban(6_000_000 + i);
+    const person = (name: string, id: string) => ({ nm: name, id: { prvtId: { othr: [{ id }] } } });
+    return {
+      from,
+      to,
+      creditorAccount,
+      document: {
+        pmtId: { endToEndId: `E${i}`, txId: `T${i}` },
+        intrBkSttlmAmt: { amount: '5000.00', ccy: 'KZT' },
+        dbtr: person(cleanName(i + 3), iin(5_000_000 + i)),
+        dbtrAcct: { id: { iban: iban(5_000_000 + i) } },
+        cdtr: person(i % 200 === 1 ? listedNameLatin(i) : cleanName(i), iin(7_000_000 + i)),
+        cdtrAcct: { id: { iban: creditorAccount } },
+      },
+    };
+  });
+}
+
+/** One measured run of `n` payments through a fresh IPS world; counts what screening refused. */
+async function payRun(engine: Engine, payments: ScreenedPayment[], tag: string, screen?: Screening) {
+  const world = await payWorld(engine, screen);
+  try {
+    const lat = new Latencies();
+    let blocked = 0;
+    const load = loadavg()[0]!;
+    const cpu0 = process.cpuUsage();
+    const t0 = now();
+    await pool(payments.length, 500, async (i) => {
+      const p = payments[i]!;
+      const s = now();
+      const r = await world.ips.pay(p.from, {
+        msgId: `${tag}m${i}`,
+        txId: `${tag}t${i}`,
+        endToEndId: `${tag}e${i}`,
+        amount: 5_000_00n,
+        currency: 'KZT',
+        payeeBic: p.to,
+        creditorAccount: p.creditorAccount,
+        document: p.document,
+      });
+      if (r.status === 'RJCT' && r.reason === 'FRAD') blocked++;
+      else if (r.status !== 'ACSC') throw new Error(`payment ${i}: ${r.status} ${r.reason}`);
+      lat.add(now() - s);
+    });
+    const elapsed = now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      ops_per_s: round((payments.length / elapsed) * 1000, 0),
+      cpu_us_per_payment: round((cpu.user + cpu.system) / payments.length, 1),
+      ...lat.summary(),
+      blocked,
+      load_avg_1m: round(load),
+      durable: await isDurable(world.db),
+    };
+  } finally {
+    await world.close();
+  }
+}
+
+/**
+ * ips.pay_screened (see the header): the lists are loaded for each screened run and released (and collected)
+ * after it, so the unscreened runs carry neither the check nor the index's heap.
+ */
+async function benchPayScreened(engine: Engine, n: number, rounds: number): Promise<void> {
+  const gc = collector();
+  const lists = await filledLists();
+  try {
+    const payments = screenedPayments(n);
+    const without: Awaited<ReturnType<typeof payRun>>[] = [];
+    const screened: Awaited<ReturnType<typeof payRun>>[] = [];
+    let entries = 0;
+    const decisions = { review: 0, block: 0 };
+    const unscreenedRun = async (tag: string) => {
+      gc();
+      without.push(await payRun(engine, payments, tag));
+    };
+    const screenedRun = async (tag: string) => {
+      const tmp = mkdtempSync(join(tmpdir(), 'ndfi-bench-afc-'));
+      copyFileSync(lists.db, join(tmp, 'ndfi.db'));
+      const listsDb = new SqliteDb(join(tmp, 'ndfi.db'));
+      const afc = new AfcLists({ db: listsDb, clock: systemClock, options: { pollMs: 0, sweepMs: 0 } });
+      try {
+        await afc.start();
+        entries = afc.index.size;
+        const screening = new AfcScreening({ lists: afc, db: listsDb, clock: systemClock });
+        const hook = ipsScreening(screening);
+        if (screened.length === 0) {
+          // what the screened runs meet, counted once outside them (and the check's code compiled)
+          for (const p of payments) {
+            const d = await hook({
+              amount: 5_000_00n,
+              payerBic: p.from,
+              payeeBic: p.to,
+              creditorAccount: p.creditorAccount,
+              alias: null,
+              document: p.document,
+            });
+            if (d.decision !== 'allow') decisions[d.decision]++;
+          }
+        }
+        gc();
+        screened.push(await payRun(engine, payments, tag, hook));
+      } finally {
+        await afc.stop();
+        await listsDb.close();
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    };
+    // warm-up, not counted: the payment path compiled before either variant is measured
+    await payRun(engine, payments.slice(0, 10_000), 'w');
+    // A B B A …: the order alternates, so that a drift of the machine over the run favours neither
+    for (let r = 0; r < rounds; r++) {
+      if (r % 2 === 0) {
+        await unscreenedRun(`u${r}`);
+        await screenedRun(`s${r}`);
+      } else {
+        await screenedRun(`s${r}`);
+        await unscreenedRun(`u${r}`);
+      }
+    }
+    gc();
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const withRate = median(screened.map((x) => x.ops_per_s));
+    const withoutRate = median(without.map((x) => x.ops_per_s));
+    emit({
+      bench: 'ips.pay_screened',
+      engine,
+      via: 'service',
+      entries,
+      payments: n,
+      concurrency: 500,
+      rounds,
+      ops_per_s: withRate,
+      unscreened_ops_per_s: withoutRate,
+      ratio: round(withRate / withoutRate, 3),
+      cost_pct: round((1 - withRate / withoutRate) * 100, 1),
+      screened_runs: screened.map((x) => x.ops_per_s),
+      unscreened_runs: without.map((x) => x.ops_per_s),
+      // CPU time of this process per payment: holds better than the rate when other work shares the machine
+      cpu_us_per_payment: median(screened.map((x) => x.cpu_us_per_payment)),
+      unscreened_cpu_us_per_payment: median(without.map((x) => x.cpu_us_per_payment)),
+      cpu_cost_pct: round(
+        (median(screened.map((x) => x.cpu_us_per_payment)) / median(without.map((x) => x.cpu_us_per_payment)) - 1) *
+          100,
+        1,
+      ),
+      p50_ms: median(screened.map((x) => x.p50_ms)),
+      p99_ms: median(screened.map((x) => x.p99_ms)),
+      unscreened_p50_ms: median(without.map((x) => x.p50_ms)),
+      unscreened_p99_ms: median(without.map((x) => x.p99_ms)),
+      reviewed: decisions.review,
+      blocked: decisions.block,
+      cores,
+      durable: screened.every((x) => x.durable) && without.every((x) => x.durable),
+      load_avg_1m: [...without, ...screened].map((x) => x.load_avg_1m),
+    });
+  } finally {
+    lists.cleanup();
+  }
+}
+
+/** `gc()` for the runs' boundaries (the lists' heap released between rounds), without a command-line flag. */
+function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  return () => gc?.();
 }
 
 // ── alias lookups ─────────────────────────────────────────────────────────────────────────────────────────
@@ -428,6 +655,8 @@ export async function run(): Promise<void> {
   const engines = flag('engine') ? [flag('engine') as Engine] : benchEngines();
   for (const engine of engines) {
     if (want('pay')) await benchPay(engine, 20_000);
+    if (want('pay-screened'))
+      await benchPayScreened(engine, Number(flag('payments') ?? 20_000), Number(flag('rounds') ?? 2));
     if (want('pay-http')) await benchPayHttp(engine, 20_000, 256);
     if (want('latency')) await benchLatency(engine, Number(flag('rate') ?? 1000), Number(flag('seconds') ?? 10));
     if (want('alias')) await benchAliasService(engine, 100_000);

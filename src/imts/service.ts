@@ -3,12 +3,13 @@ import {
   type Clock,
   type Db,
   DomainError,
-  enqueueWebhook,
+  enqueueWebhooks,
   GroupCommit,
   type IdGenerator,
   type Logger,
   notFound,
   ulidGenerator,
+  type WebhookInput,
 } from '../platform/index.ts';
 import { resolveGridlock } from './domain/gridlock.ts';
 import { cutoffRejection, type DayState, dayState, type OperatingDayConfig } from './domain/operating-day.ts';
@@ -193,25 +194,23 @@ export class ImtsService {
     this.writes = new GroupCommit(this.db, async (tx, groups) => {
       const items = groups.flat();
       await store.write(tx, items);
-      // camt.054 to both banks, in the same commit as the settlement record: pushed iff it is durable
+      // camt.054 to both banks, in the same commit as the settlement record: pushed iff it is durable. All of
+      // the batch's notices in a few multi-row inserts (one INSERT each was ~40 % of a payment's time).
+      const notices: WebhookInput[] = [];
       for (const w of items) {
         if (w.kind !== 'settled-notice') continue;
         for (const side of ['DBIT', 'CRDT'] as const) {
           const participantId = this.participantIds.get(side === 'DBIT' ? w.payment.senderBic : w.payment.receiverBic);
           if (!participantId) continue;
-          await enqueueWebhook(
-            tx,
-            {
-              participantId,
-              eventType: 'imts.camt054',
-              payload: this.noticeFor(w.payment, side, w.at),
-              idempotencyKey: `${w.payment.id}:${side}`,
-            },
-            this.ids,
-            this.clock,
-          );
+          notices.push({
+            participantId,
+            eventType: 'imts.camt054',
+            payload: this.noticeFor(w.payment, side, w.at),
+            idempotencyKey: `${w.payment.id}:${side}`,
+          });
         }
       }
+      if (notices.length > 0) await enqueueWebhooks(tx, notices, this.ids, this.clock);
     });
   }
 

@@ -17,8 +17,8 @@
  *    and the load average when the case started.
  *    The IPS cost of screening is `ips.pay_screened` (bench/ips.ts, `--case=pay-screened`).
  *
- * `--case=http|screen` runs one part; `--per-request=1,10,50` the HTTP batch sizes, `--connections=16` (or
- * one per size, e.g. `16,8,4`), `--requests=100000` payments per HTTP case. AFC_BENCH_ENTRIES changes the list
+ * `--case=http|screen` runs one part; `--per-request=1,10,50` the HTTP batch sizes, `--connections=16,8,2`
+ * (one per size, the last for the rest; `64` alone for all), `--requests=100000` payments per HTTP case. AFC_BENCH_ENTRIES changes the list
  * size; AFC_BENCH_DATA=<dir> keeps the filled database there and reuses it on the next run (the fill is
  * then not measured again: no afc.list_load line). BENCH_PROF=1 writes the platform's CPU profile to
  * BENCH_PROF_DIR (default .tmp/prof) and prints each measured window (CLOCK_MONOTONIC µs, the profile's
@@ -209,7 +209,8 @@ export const paymentJson = (p: ScreenPayment): unknown =>
 
 async function overHttp(file: string): Promise<void> {
   const sizes = (flag('per-request') ?? '1,10,50').split(',').map(Number);
-  const conns = (flag('connections') ?? '16').split(',').map(Number);
+  // a bank with big batches sends them over few connections: one each for the default sizes
+  const conns = (flag('connections') ?? '16,8,2').split(',').map(Number);
   const amount = Number(flag('requests') ?? 100_000);
   const tmp = tempDir();
   copyFileSync(file, join(tmp.dir, 'ndfi.db'));

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import {
   appendAudit,
+  auditedList,
   type Clock,
   type Db,
   DomainError,
@@ -94,11 +94,8 @@ export const view = ({ reportedBy: _, ...e }: InstrumentRecord): InstrumentView 
   card: e.kind === 'card' ? maskedCard(e.bin, e.last4) : null,
 });
 
-const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-
 /** What an audit entry names of many MACs: the MACs themselves, or their count and digest. */
-const macsForAudit = (macs: readonly string[]): unknown =>
-  macs.length <= 50 ? macs : { count: macs.length, digest: sha256Hex(macs.join('\n')) };
+const macsForAudit = (macs: readonly string[]): unknown => auditedList(macs, 50);
 
 /**
  * The database of compromised payment instruments (AFC-7). Participants report cards and accounts; the

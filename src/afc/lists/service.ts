@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import {
   type AuditEntry,
   appendAudit,
+  auditedList,
   type Clock,
   type Db,
   DomainError,
@@ -790,8 +790,6 @@ export class AfcLists {
   }
 }
 
-const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-
 const keyed = (rows: readonly EntryRecord[]): Map<string, EntryRecord> =>
   new Map(rows.map((e) => [`${e.mac}\u0000${e.source}`, e]));
 
@@ -802,9 +800,9 @@ function auditDetails(requested: readonly { mac?: string; source?: string; statu
   const macs = requested.map((r) => r.mac).filter((m) => m !== undefined);
   return {
     requested: requested.length,
-    sources: sources.length <= 20 ? sources : { count: sources.length, digest: sha256Hex(sources.join('\n')) },
+    sources: auditedList(sources, 20),
     statuses,
-    macs: macs.length <= 50 ? macs : { count: macs.length, digest: sha256Hex(macs.join('\n')) },
+    macs: auditedList(macs, 50),
   };
 }
 

@@ -55,3 +55,10 @@ function write(v: unknown, open: object[]): string {
 }
 
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/** What an audit entry names of many values (MACs, sources): the values themselves, or their count and digest. */
+export const auditedList = (
+  values: readonly string[],
+  max: number,
+): readonly string[] | { count: number; digest: string } =>
+  values.length <= max ? values : { count: values.length, digest: sha256Hex(values.join('\n')) };

@@ -5,16 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SqliteDb } from '../platform/index.ts';
-import { account, openLedger } from './testkit.ts';
-
-const pay = (id: string, amount = 1n) => ({
-  id,
-  debitAccountId: 'src',
-  creditAccountId: 'dst',
-  amount,
-  currency: 'KZT' as const,
-  code: 'x',
-});
+import { account, openLedger, pay } from './testkit.ts';
 
 const turns = async (n = 10) => {
   for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));

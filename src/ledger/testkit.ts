@@ -22,6 +22,16 @@ export const account = (id: string, flags: AccountInput['flags'] = {}, currency:
   flags,
 });
 
+/** A transfer of `amount` from account 'src' to 'dst'. */
+export const pay = (id: string, amount = 1n) => ({
+  id,
+  debitAccountId: 'src',
+  creditAccountId: 'dst',
+  amount,
+  currency: 'KZT' as const,
+  code: 'x',
+});
+
 /** In-memory balances of the writer, as plain strings for deepEqual against a fresh load. */
 export function memoryBalances(ledger: LedgerService): Record<string, string> {
   const out: Record<string, string> = {};

@@ -5,16 +5,7 @@ import type { DomainError } from '../platform/index.ts';
 import { engines, freshDb } from '../platform/testing.ts';
 import type { Committer } from './commit.ts';
 import { createLedger } from './service.ts';
-import { account, memoryBalances, openLedger } from './testkit.ts';
-
-const pay = (id: string, amount = 1n) => ({
-  id,
-  debitAccountId: 'src',
-  creditAccountId: 'dst',
-  amount,
-  currency: 'KZT' as const,
-  code: 'x',
-});
+import { account, memoryBalances, openLedger, pay } from './testkit.ts';
 
 for (const engine of engines()) {
   describe(`ledger writer on ${engine}`, () => {

@@ -3,6 +3,9 @@
  * pacs.008 messages from five banks with OAuth tokens, each a fresh message that settles at once. As JSON,
  * or (`via: 'xml'`) as ISO 20022 XML which the platform validates against the official XSDs
  * (NDFI_ISO20022_XSD_DIR pointed at ../shared/iso20022/xsd) besides its own parser's checks.
+ * With `rate` (payments/s across all connections, autocannon's overallRate) it reports `imts.latency` at that
+ * offered load instead of the closed-loop maximum: each connection sends its share on schedule, so an answer
+ * slower than connections / rate seconds delays that connection's next send (the latencies are then a lower bound).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -26,7 +29,14 @@ async function waitReady(url: string): Promise<void> {
 }
 
 export async function run(
-  opts: { amount?: number; connections?: number; engine?: 'sqlite' | 'postgres'; via?: 'json' | 'xml' } = {},
+  opts: {
+    amount?: number;
+    connections?: number;
+    engine?: 'sqlite' | 'postgres';
+    via?: 'json' | 'xml';
+    /** Offered payments per second (open loop per connection); without it, as fast as answered. */
+    rate?: number;
+  } = {},
 ): Promise<void> {
   const via = opts.via ?? 'json';
   const tmp = tempDir();
@@ -90,6 +100,7 @@ export async function run(
       url,
       connections: opts.connections ?? 64,
       amount,
+      ...(opts.rate ? { overallRate: opts.rate } : {}),
       requests: [
         {
           method: 'POST',
@@ -112,15 +123,17 @@ export async function run(
       ],
     });
     emit({
-      bench: 'imts.settle',
+      bench: opts.rate ? 'imts.latency' : 'imts.settle',
       engine,
       via: `http-${via}`,
+      ...(opts.rate ? { offered_per_s: opts.rate } : {}),
       payments: result.requests.sent,
       errors: result.non2xx + result.errors,
       connections: opts.connections ?? 64,
       ops_per_s: round(result.requests.average, 0),
       p50_ms: result.latency.p50,
       p99_ms: result.latency.p99,
+      max_ms: result.latency.max,
       cores,
       durable: true,
     });
@@ -158,4 +171,7 @@ function pacs008(via: 'json' | 'xml', i: number, from: string, to: string): stri
   return JSON.stringify(message, (_k, v) => (typeof v === 'bigint' ? formatAmount(v, 'KZT') : v));
 }
 
-if (import.meta.main) await run({ via: process.argv.includes('--xml') ? 'xml' : 'json' });
+if (import.meta.main) {
+  const rate = Number(process.argv.find((a) => a.startsWith('--rate='))?.slice(7)) || undefined;
+  await run({ via: process.argv.includes('--xml') ? 'xml' : 'json', ...(rate ? { rate, amount: rate * 10 } : {}) });
+}

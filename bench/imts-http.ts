@@ -3,9 +3,9 @@
  * pacs.008 messages from five banks with OAuth tokens, each a fresh message that settles at once. As JSON,
  * or (`via: 'xml'`) as ISO 20022 XML which the platform validates against the official XSDs
  * (NDFI_ISO20022_XSD_DIR pointed at ../shared/iso20022/xsd) besides its own parser's checks.
- * With `rate` (payments/s across all connections, autocannon's overallRate) it reports `imts.latency` at that
- * offered load instead of the closed-loop maximum: each connection sends its share on schedule, so an answer
- * slower than connections / rate seconds delays that connection's next send (the latencies are then a lower bound).
+ * With `rate` it reports `imts.latency` at that offered load instead of the closed-loop maximum: the open-loop
+ * generator of bench/ips-load.ts in a worker thread (payment i due at i / rate s, timed from that moment to its
+ * pacs.002 ACSC: no coordinated omission; one second of warm-up not counted) for `amount` payments.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { build, formatAmount, type Pacs008 } from '../packages/iso20022/index.ts
 import { officialXsdDir } from '../packages/iso20022/testing.ts';
 import { fetchAccessToken, totpCode } from '../src/platform/index.ts';
 import { tempDir } from '../src/platform/testing.ts';
+import { httpLoad } from './ips-load.ts';
 import { cores, emit, round } from './lib.ts';
 
 async function waitReady(url: string): Promise<void> {
@@ -94,13 +95,40 @@ export async function run(
         token: await fetchAccessToken({ tokenEndpoint: c.tokenEndpoint, clientId: c.clientId, privateKey }),
       });
     }
-    let n = 0;
     const amount = opts.amount ?? 30_000;
+    if (opts.rate) {
+      const r = await httpLoad({
+        url,
+        kind: 'imts',
+        banks: senders.map((s) => ({ bic: s.bic, token: s.token, accounts: ['KZ00CUSTOMER'] })),
+        n: amount,
+        warmup: opts.rate,
+        rate: opts.rate,
+        prefix: `L${Date.now().toString(36)}`,
+      });
+      emit({
+        bench: 'imts.latency',
+        engine,
+        via: `http-${via}`,
+        offered_per_s: opts.rate,
+        payments: r.requests,
+        errors: r.errors,
+        ops_per_s: r.per_s,
+        p50_ms: r.p50_ms,
+        p99_ms: r.p99_ms,
+        max_ms: r.max_ms,
+        send_lag_max_ms: r.send_lag_max_ms,
+        warmup_s: 1,
+        cores,
+        durable: true,
+      });
+      return;
+    }
+    let n = 0;
     const result = await autocannon({
       url,
       connections: opts.connections ?? 64,
       amount,
-      ...(opts.rate ? { overallRate: opts.rate } : {}),
       requests: [
         {
           method: 'POST',
@@ -123,10 +151,9 @@ export async function run(
       ],
     });
     emit({
-      bench: opts.rate ? 'imts.latency' : 'imts.settle',
+      bench: 'imts.settle',
       engine,
       via: `http-${via}`,
-      ...(opts.rate ? { offered_per_s: opts.rate } : {}),
       payments: result.requests.sent,
       errors: result.non2xx + result.errors,
       connections: opts.connections ?? 64,

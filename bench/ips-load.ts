@@ -1,5 +1,5 @@
 /**
- * HTTP load for the IPS benchmarks, generated in a worker thread so the sender's clock and CPU time are not
+ * HTTP load for the IPS and IMTS benchmarks, generated in a worker thread so the sender's clock and CPU time are not
  * the payee simulators' event loop (in the main thread) nor the platform's (another process).
  *
  * Open loop (`rate`): request i is due at start + i / rate seconds whatever the answers, and is timed from
@@ -9,7 +9,7 @@
  * flight, each timed from its own send.
  *
  * Requests are built in the worker: `pay` (a pacs.008 of one transaction between the given banks, to the
- * payee's customer account) or `lookup` (an alias lookup of phone i mod `phones`, payer id i mod `payers`).
+ * payee's customer account), `imts` (the same pacs.008 to IMTS, settled in central bank money) or `lookup` (an alias lookup of phone i mod `phones`, payer id i mod `payers`).
  */
 import { Agent, request } from 'node:http';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -24,7 +24,7 @@ export interface LoadBank {
 
 export interface LoadSpec {
   url: string;
-  kind: 'pay' | 'lookup';
+  kind: 'pay' | 'imts' | 'lookup';
   banks: LoadBank[];
   /** Measured requests. */
   n: number;
@@ -90,7 +90,7 @@ function requestOf(spec: LoadSpec, i: number): { path: string; token: string; bo
   const account = to.accounts[i % to.accounts.length]!;
   const txId = `${spec.prefix}${i}`;
   return {
-    path: '/api/ips/v1/pacs.008',
+    path: spec.kind === 'imts' ? '/api/imts/v1/pacs.008' : '/api/ips/v1/pacs.008',
     token: from.token,
     key: txId,
     body: JSON.stringify({
@@ -154,7 +154,7 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
           res.on('end', () => {
             const t = performance.now();
             if (res.statusCode !== 200) fail(i, String(res.statusCode));
-            else if (spec.kind === 'pay') {
+            else if (spec.kind !== 'lookup') {
               const sts = /"txSts":"([A-Z]+)"/.exec(Buffer.concat(chunks).toString('utf8'))?.[1] ?? '?';
               if (sts !== 'ACSC') fail(i, sts);
             }
